@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from hireloop.applications import service
+from hireloop.applications.schemas import (
+    ApplicationCreate,
+    ApplicationList,
+    ApplicationRead,
+    Paging,
+)
+from hireloop.auth.dependencies import CurrentUser
+from hireloop.db import SessionDep
+from hireloop.errors import error_responses
+
+router = APIRouter(prefix="/applications", tags=["applications"])
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(400, 401, 403, 404, 409, 422),
+)
+async def apply_to_job(
+    data: ApplicationCreate, user: CurrentUser, session: SessionDep
+) -> ApplicationRead:
+    """Apply to an active job; the job's interview is scheduled at once."""
+    application = await service.apply(session, user, data.job_posting_id)
+    return ApplicationRead.model_validate(application)
+
+
+@router.get("/me", responses=error_responses(401, 422))
+async def my_applications(
+    user: CurrentUser, session: SessionDep, paging: Annotated[Paging, Query()]
+) -> ApplicationList:
+    """The caller's applications, newest first."""
+    items, total = await service.list_mine(session, user, paging.skip, paging.limit)
+    return ApplicationList(
+        items=[ApplicationRead.model_validate(item) for item in items],
+        total=total,
+        skip=paging.skip,
+        limit=paging.limit,
+    )
+
+
+@router.get("/{application_id}", responses=error_responses(401, 403, 404, 422))
+async def get_application(
+    application_id: uuid.UUID, user: CurrentUser, session: SessionDep
+) -> ApplicationRead:
+    """One application: the candidate's own, or one for the recruiter's posting."""
+    return ApplicationRead.model_validate(
+        await service.get_application(session, user, application_id)
+    )
+
+
+@router.post("/{application_id}/withdraw", responses=error_responses(401, 403, 404, 409, 422))
+async def withdraw_application(
+    application_id: uuid.UUID, user: CurrentUser, session: SessionDep
+) -> ApplicationRead:
+    """Withdraw one's own application (its pending interview is abandoned)."""
+    return ApplicationRead.model_validate(await service.withdraw(session, user, application_id))

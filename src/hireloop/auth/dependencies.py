@@ -1,0 +1,55 @@
+"""Who is calling: bearer-token authentication and role checks as dependencies."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from hireloop.auth.models import User, UserRole, UserStatus
+from hireloop.auth.security import decode_access_token
+from hireloop.config import Settings
+from hireloop.db import SessionDep
+from hireloop.errors import Forbidden, Unauthorized
+
+# auto_error=False: we answer 401 with our own JSON message rather than FastAPI's 403.
+bearer_scheme = HTTPBearer(auto_error=False, description="Paste the access_token from login.")
+
+
+async def get_current_user(
+    request: Request,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+) -> User:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("Not authenticated")
+    settings: Settings = request.app.state.settings
+    user_id = decode_access_token(settings, credentials.credentials)
+    if user_id is None:
+        raise Unauthorized("Invalid or expired token")
+    user = await session.get(User, user_id)
+    # Deactivated or deleted users' tokens stop working immediately.
+    if user is None or user.status is not UserStatus.active:
+        raise Unauthorized("Invalid or expired token")
+    request.state.user_id = user.id
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+async def require_recruiter(user: CurrentUser) -> User:
+    if user.role not in (UserRole.recruiter, UserRole.admin):
+        raise Forbidden("Recruiter or admin role required")
+    return user
+
+
+async def require_admin(user: CurrentUser) -> User:
+    if user.role is not UserRole.admin:
+        raise Forbidden("Admin role required")
+    return user
+
+
+RecruiterUser = Annotated[User, Depends(require_recruiter)]
+AdminUser = Annotated[User, Depends(require_admin)]

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+
+from hireloop.auth.models import UserRole, UserStatus
+
+PASSWORD_MIN_LENGTH = 8
+
+
+class UserCreate(BaseModel):
+    email: EmailStr
+    password: str = Field(min_length=PASSWORD_MIN_LENGTH, max_length=128)
+    full_name: str = Field(min_length=1, max_length=200)
+    phone: str | None = Field(default=None, max_length=40)
+
+    @field_validator("full_name")
+    @classmethod
+    def _strip_name(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("full_name must not be blank")
+        return value
+
+    @field_validator("password")
+    @classmethod
+    def _password_rules(cls, value: str) -> str:
+        if value.strip() != value or not value.strip():
+            raise ValueError("password must not start or end with whitespace")
+        if value.isalpha() or value.isdigit():
+            raise ValueError("password must mix letters with digits or symbols")
+        return value
+
+
+class LoginRequest(BaseModel):
+    email: EmailStr
+    password: str = Field(min_length=1, max_length=128)
+
+
+class UserRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    email: str
+    full_name: str
+    phone: str | None
+    role: UserRole
+    status: UserStatus
+    created_at: datetime
+
+
+class TokenResponse(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    user: UserRead

@@ -1,0 +1,246 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Header, Query, Request, Response, status
+
+from hireloop.applications.schemas import Paging
+from hireloop.auth.dependencies import CurrentUser
+from hireloop.auth.models import User
+from hireloop.config import Settings
+from hireloop.db import SessionDep
+from hireloop.engine.loop import EngineState
+from hireloop.errors import error_responses
+from hireloop.interviews import service, start
+from hireloop.interviews.models import Interview, InterviewMessage, InterviewStatus, MessageType
+from hireloop.interviews.schemas import (
+    JOB_LINKED_EXAMPLE,
+    STANDALONE_EXAMPLE,
+    AnswerCreate,
+    AnswerResponse,
+    AssessmentResultRead,
+    InterviewDetail,
+    InterviewList,
+    InterviewRead,
+    InterviewStartRequest,
+    InterviewStartResponse,
+    MessageRead,
+    Progress,
+    SessionRead,
+    TranscriptPage,
+)
+
+router = APIRouter(prefix="/interviews", tags=["interviews"])
+
+_START_EXAMPLES = {
+    "standalone": {
+        "summary": "Standalone practice interview",
+        "description": "No job context: the role type picks the question packs.",
+        "value": STANDALONE_EXAMPLE,
+    },
+    "job_linked": {
+        "summary": "Job-linked interview",
+        "description": "The application's job decides role type and skills.",
+        "value": JOB_LINKED_EXAMPLE,
+    },
+}
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def message_read(message: InterviewMessage, interview: Interview, viewer: User) -> MessageRead:
+    """A transcript message. Per-answer evaluations stay hidden from the candidate until
+    the interview is over, so they cannot be used to game the remaining questions."""
+    read = MessageRead.model_validate(message)
+    reveal = interview.status is InterviewStatus.completed or viewer.id != interview.candidate_id
+    if message.message_type is MessageType.candidate_response and not reveal:
+        read.metadata = {k: v for k, v in read.metadata.items() if k != "evaluation"}
+    return read
+
+
+def progress_of(state: EngineState, settings: Settings) -> Progress:
+    levels = state.skill_levels
+    return Progress(
+        question_number=state.questions_asked_count,
+        max_questions=settings.max_questions,
+        difficulty=state.current_difficulty_level,
+        skills_done=[s.name for s in state.skill_plan if s.id in levels and levels[s.id].closed],
+        skills_pending=[
+            s.name for s in state.skill_plan if s.id not in levels or not levels[s.id].closed
+        ],
+    )
+
+
+@router.post(
+    "/start",
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        200: {
+            "model": InterviewStartResponse,
+            "description": "The interview was already in progress; it is returned as it stands",
+        },
+        **error_responses(400, 401, 403, 404, 409, 422),
+    },
+)
+async def start_interview(
+    data: Annotated[InterviewStartRequest, Body(openapi_examples=_START_EXAMPLES)],
+    user: CurrentUser,
+    session: SessionDep,
+    request: Request,
+    response: Response,
+) -> InterviewStartResponse:
+    """Start an interview and get its first question.
+
+    - **Job-linked** (`application_id`): the candidate's own application (403 otherwise,
+      404 if unknown) whose job is still active (400). The interview scheduled when
+      they applied is started; role type and job come from the job posting, even if
+      `role_type` was also sent. Already in progress → 200 with the interview as it
+      stands (resume after a disconnect); completed or abandoned → 409.
+    - **Standalone practice** (`role_type` only): a role type such as `python` or free
+      text such as "React" or "node.js"; unknown role types → 422 with the valid ones.
+    - `{}` → 400. `resume_id`, when given, must be one of the caller's resumes (404).
+    """
+    result = await start.start_interview(session, user, data, _settings(request))
+    if not result.created:
+        response.status_code = status.HTTP_200_OK
+    interview = result.interview
+    return InterviewStartResponse(
+        **InterviewRead.model_validate(interview).model_dump(),
+        session=SessionRead.model_validate(result.session),
+        first_question=message_read(result.first_question, interview, user),
+        current_question=(
+            message_read(result.current_question, interview, user)
+            if result.current_question
+            else None
+        ),
+    )
+
+
+@router.get("/me", responses=error_responses(401, 422))
+async def my_interviews(
+    user: CurrentUser, session: SessionDep, paging: Annotated[Paging, Query()]
+) -> InterviewList:
+    """The caller's interviews, newest first."""
+    items, total = await service.list_mine(session, user, paging.skip, paging.limit)
+    return InterviewList(
+        items=[InterviewRead.model_validate(i) for i in items],
+        total=total,
+        skip=paging.skip,
+        limit=paging.limit,
+    )
+
+
+@router.get("/{interview_id}", responses=error_responses(401, 403, 404, 422))
+async def get_interview(
+    interview_id: uuid.UUID, user: CurrentUser, session: SessionDep, request: Request
+) -> InterviewDetail:
+    """One interview with its session state: the candidate's, or for the job's recruiter."""
+    settings = _settings(request)
+    interview = await service.readable_interview(session, user, interview_id, settings)
+    row = interview.session
+    return InterviewDetail(
+        **InterviewRead.model_validate(interview).model_dump(),
+        session=SessionRead.model_validate(row) if row else None,
+        progress=progress_of(service.engine_state(row), settings) if row else None,
+    )
+
+
+@router.post(
+    "/{interview_id}/messages",
+    responses=error_responses(401, 403, 404, 409, 422),
+)
+async def answer_question(
+    interview_id: uuid.UUID,
+    data: AnswerCreate,
+    user: CurrentUser,
+    session: SessionDep,
+    request: Request,
+    idempotency_key: Annotated[str | None, Header(max_length=100)] = None,
+) -> AnswerResponse:
+    """Answer the current question; get the next one (or the end of the interview).
+
+    Send an `Idempotency-Key` header (or `idempotency_key` field) to make retries safe:
+    a repeated key returns the stored turn instead of adding another.
+    """
+    settings = _settings(request)
+    result = await service.submit_answer(
+        session, user, interview_id, data.content, data.idempotency_key or idempotency_key, settings
+    )
+    interview = result.interview
+    state = service.engine_state(result.state)
+    nxt = result.next_message
+    complete = interview.status is InterviewStatus.completed
+    return AnswerResponse(
+        answer=message_read(result.answer, interview, user),
+        next_question=(
+            message_read(nxt, interview, user)
+            if nxt is not None and nxt.message_type is MessageType.ai_question
+            else None
+        ),
+        progress=progress_of(state, settings),
+        interview_complete=complete,
+    )
+
+
+@router.get("/{interview_id}/messages", responses=error_responses(401, 403, 404, 422))
+async def get_transcript(
+    interview_id: uuid.UUID,
+    user: CurrentUser,
+    session: SessionDep,
+    request: Request,
+    after_sequence: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> TranscriptPage:
+    """The transcript in order, a page at a time (by sequence number)."""
+    interview, messages = await service.transcript(
+        session, user, interview_id, _settings(request), after_sequence, limit
+    )
+    return TranscriptPage(
+        items=[message_read(m, interview, user) for m in messages],
+        next_after_sequence=messages[-1].sequence_number if len(messages) == limit else None,
+    )
+
+
+@router.post("/{interview_id}/complete", responses=error_responses(401, 403, 404, 409, 422))
+async def complete_interview(
+    interview_id: uuid.UUID, user: CurrentUser, session: SessionDep, request: Request
+) -> InterviewRead:
+    """Finish now and get results from the answers so far (idempotent)."""
+    interview = await service.finish_by_candidate(session, user, interview_id, _settings(request))
+    return InterviewRead.model_validate(interview)
+
+
+@router.post("/{interview_id}/abandon", responses=error_responses(401, 403, 404, 409, 422))
+async def abandon_interview(
+    interview_id: uuid.UUID, user: CurrentUser, session: SessionDep, request: Request
+) -> InterviewRead:
+    """Leave the interview without results."""
+    interview = await service.abandon(session, user, interview_id, _settings(request))
+    return InterviewRead.model_validate(interview)
+
+
+@router.get("/{interview_id}/results", responses=error_responses(401, 403, 404, 409, 422))
+async def get_results(
+    interview_id: uuid.UUID, user: CurrentUser, session: SessionDep, request: Request
+) -> AssessmentResultRead:
+    """Per-skill results with evidence; 409 until the interview is completed."""
+    interview, result = await service.get_results(session, user, interview_id, _settings(request))
+    return AssessmentResultRead(
+        interview_id=interview.id,
+        role_type=interview.role_type,
+        job_posting_id=interview.job_posting_id,
+        overall_score=result.overall_score,
+        skill_results=result.skill_results,
+        strengths=result.strengths,
+        growth_areas=result.growth_areas,
+        insufficient_evidence=result.insufficient_evidence,
+        recommendation=result.recommendation,
+        integrity_flags=result.integrity_flags,
+        generated_at=result.generated_at,
+        engine=result.engine,
+        model=result.model,
+    )

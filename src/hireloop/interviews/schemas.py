@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
+
+from hireloop.engine.schema import Difficulty
+from hireloop.interviews.models import InterviewStatus, MessageType
+
+STANDALONE_EXAMPLE: dict[str, JsonValue] = {"role_type": "python"}
+JOB_LINKED_EXAMPLE: dict[str, JsonValue] = {
+    "application_id": "6f1c2a9e-3b7d-4e21-9a55-0c8e4f2d1b77"
+}
+
+
+class InterviewStartRequest(BaseModel):
+    """Start an interview: job-linked (``application_id``) or standalone practice (``role_type``).
+
+    With ``application_id`` the application's job decides the role type and links the
+    interview to the job, even if ``role_type`` is also sent. Without it, ``role_type``
+    (free text such as "React" or "node.js" is accepted) starts a practice interview.
+    """
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [STANDALONE_EXAMPLE, JOB_LINKED_EXAMPLE],
+        }
+    )
+
+    role_type: str | None = Field(default=None, max_length=100)
+    application_id: uuid.UUID | None = None
+    resume_id: uuid.UUID | None = None
+
+    @model_validator(mode="after")
+    def _strip_role_type(self) -> InterviewStartRequest:
+        if self.role_type is not None and not self.role_type.strip():
+            self.role_type = None
+        return self
+
+
+class MessageRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    sequence_number: int
+    message_type: MessageType
+    content_text: str
+    metadata: dict[str, Any] = Field(validation_alias="meta")
+    created_at: datetime
+
+
+class SessionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    current_difficulty_level: Difficulty
+    questions_asked_count: int
+    skill_plan: list[dict[str, Any]]
+    phase_history: list[dict[str, Any]]
+    skills_explored: list[str]
+    skills_pending: list[str]
+    skill_levels: dict[str, Any]
+    last_activity_at: datetime
+
+
+class InterviewRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    candidate_id: uuid.UUID
+    job_posting_id: uuid.UUID | None
+    application_id: uuid.UUID | None
+    resume_id: uuid.UUID | None
+    role_type: str
+    status: InterviewStatus
+    started_at: datetime | None
+    completed_at: datetime | None
+    duration_seconds: int | None
+    ai_provider: str
+    ai_model_used: str | None
+    total_tokens_used: int
+    cost_usd: Decimal | None
+    created_at: datetime
+
+
+class InterviewStartResponse(InterviewRead):
+    session: SessionRead
+    first_question: MessageRead
+    # The question awaiting an answer (the first one, unless an interview is resumed).
+    current_question: MessageRead | None
+
+
+class AnswerCreate(BaseModel):
+    content: str = Field(min_length=1, max_length=5000)
+    # A client retry with the same key replays the stored turn instead of adding one.
+    idempotency_key: str | None = Field(default=None, min_length=1, max_length=100)
+
+
+class Progress(BaseModel):
+    question_number: int
+    max_questions: int
+    difficulty: Difficulty
+    skills_done: list[str]
+    skills_pending: list[str]
+
+
+class AnswerResponse(BaseModel):
+    answer: MessageRead
+    next_question: MessageRead | None
+    progress: Progress
+    interview_complete: bool
+
+
+class InterviewDetail(InterviewRead):
+    session: SessionRead | None
+    progress: Progress | None
+
+
+class InterviewList(BaseModel):
+    items: list[InterviewRead]
+    total: int
+    skip: int
+    limit: int
+
+
+class TranscriptPage(BaseModel):
+    items: list[MessageRead]
+    # Pass as after_sequence to get the next page; null when this page is the last.
+    next_after_sequence: int | None
+
+
+class AssessmentResultRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    interview_id: uuid.UUID
+    role_type: str
+    job_posting_id: uuid.UUID | None
+    overall_score: float
+    skill_results: list[dict[str, Any]]
+    strengths: list[str]
+    growth_areas: list[dict[str, Any]]
+    insufficient_evidence: list[str]
+    recommendation: str
+    integrity_flags: list[dict[str, Any]]
+    generated_at: datetime
+    engine: str
+    model: str | None

@@ -1,0 +1,229 @@
+"""Starting interviews (the seed story): job-linked through an application, or standalone."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+import structlog
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
+
+from hireloop.applications.models import Application, ApplicationStatus
+from hireloop.applications.service import role_type_for_job
+from hireloop.auth.models import User
+from hireloop.config import Settings
+from hireloop.db import utcnow
+from hireloop.engine.knowledge import ROLE_TYPES, get_knowledge
+from hireloop.engine.loop import EngineState, SkillState
+from hireloop.engine.planner import build_skill_plan, opening_text
+from hireloop.engine.schema import Difficulty
+from hireloop.errors import BadRequest, Conflict, Forbidden, InvalidInput, NotFound
+from hireloop.interviews.models import (
+    Interview,
+    InterviewMessage,
+    InterviewSession,
+    InterviewStatus,
+    MessageType,
+)
+from hireloop.interviews.schemas import InterviewStartRequest
+from hireloop.interviews.service import loop_for, question_message, store_engine_state
+from hireloop.jobs.models import JobPosting, JobStatus
+from hireloop.resumes.models import Resume
+
+log = structlog.get_logger(__name__)
+
+MISSING_TARGET = "Either application_id or role_type must be provided"
+NOT_AUTHORIZED = "Not authorized to access this application"
+JOB_INACTIVE = "Job posting is no longer active"
+
+
+@dataclass
+class StartResult:
+    interview: Interview
+    session: InterviewSession
+    first_question: InterviewMessage
+    current_question: InterviewMessage | None
+    created: bool
+
+
+async def start_interview(
+    session: AsyncSession, user: User, data: InterviewStartRequest, settings: Settings
+) -> StartResult:
+    log.info(
+        "start_interview_request",
+        user_id=str(user.id),
+        has_application_id=data.application_id is not None,
+        has_role_type=data.role_type is not None,
+        has_resume_id=data.resume_id is not None,
+    )
+    if data.resume_id is not None:
+        await _check_resume(session, user, data.resume_id)
+    if data.application_id is not None:
+        return await _start_job_linked(session, user, data.application_id, data.resume_id, settings)
+    if data.role_type is None:
+        raise BadRequest(MISSING_TARGET)
+    role_type = get_knowledge().resolve_role(data.role_type)
+    if role_type is None:
+        raise InvalidInput(
+            f"Unknown role_type '{data.role_type}'. Valid role types: {', '.join(ROLE_TYPES)}"
+        )
+    interview = Interview(
+        id=uuid.uuid4(),
+        candidate_id=user.id,
+        resume_id=data.resume_id,
+        role_type=role_type,
+        status=InterviewStatus.scheduled,
+    )
+    session.add(interview)
+    result = await _begin(session, interview, job=None, settings=settings)
+    _log_started(result, job_linked=False)
+    return result
+
+
+async def _check_resume(session: AsyncSession, user: User, resume_id: uuid.UUID) -> None:
+    owner = await session.scalar(select(Resume.candidate_id).where(Resume.id == resume_id))
+    if owner != user.id:  # someone else's resume is indistinguishable from a missing one
+        raise NotFound(f"Resume {resume_id} not found")
+
+
+async def _start_job_linked(
+    session: AsyncSession,
+    user: User,
+    application_id: uuid.UUID,
+    resume_id: uuid.UUID | None,
+    settings: Settings,
+) -> StartResult:
+    # One query for the application, its job and its scheduled interview; the interview
+    # row is locked so two concurrent starts cannot both begin it.
+    application = await session.scalar(
+        select(Application)
+        .where(Application.id == application_id)
+        .options(joinedload(Application.job_posting), joinedload(Application.interview))
+    )
+    if application is None:
+        raise NotFound(f"Application {application_id} not found")
+    if application.candidate_id != user.id:
+        raise Forbidden(NOT_AUTHORIZED)
+    if application.status is ApplicationStatus.withdrawn:
+        raise BadRequest("Application has been withdrawn")
+    job = application.job_posting
+    log.info(
+        "interview_start_with_job_context",
+        application_id=str(application.id),
+        job_posting_id=str(job.id),
+    )
+    interview = application.interview
+    if interview is not None:
+        interview = await session.scalar(
+            select(Interview)
+            .where(Interview.id == interview.id)
+            .options(joinedload(Interview.session))
+            .with_for_update(of=Interview)
+            .execution_options(populate_existing=True)
+        )
+    if interview is not None and interview.status is InterviewStatus.in_progress:
+        result = await _resume(session, interview)
+        _log_started(result, job_linked=True)
+        return result
+    if interview is not None and interview.status in (
+        InterviewStatus.completed,
+        InterviewStatus.abandoned,
+    ):
+        raise Conflict(f"Interview already {interview.status.value}")
+    if job.status is not JobStatus.active:
+        raise BadRequest(JOB_INACTIVE)
+    role_type = role_type_for_job(job)
+    if interview is None:
+        # Applications from before interviews were scheduled at apply time.
+        interview = Interview(
+            id=uuid.uuid4(),
+            candidate_id=user.id,
+            job_posting_id=job.id,
+            application_id=application.id,
+            status=InterviewStatus.scheduled,
+            role_type=role_type,
+        )
+        session.add(interview)
+        application.interview = interview
+    # The job decides, whatever role_type the client sent.
+    interview.role_type = role_type
+    interview.job_posting_id = job.id
+    if resume_id is not None:
+        interview.resume_id = resume_id
+    application.status = ApplicationStatus.interview_in_progress
+    result = await _begin(session, interview, job=job, settings=settings)
+    _log_started(result, job_linked=True)
+    return result
+
+
+async def _begin(
+    session: AsyncSession, interview: Interview, job: JobPosting | None, settings: Settings
+) -> StartResult:
+    """Move a scheduled interview to in_progress: plan, session state, first question."""
+    kb = get_knowledge()
+    now = utcnow()
+    plan = build_skill_plan(kb, interview.role_type, job.required_skills if job else None)
+    state = EngineState(
+        skill_plan=plan,
+        skills_pending=[skill.id for skill in plan],
+        skill_levels={skill.id: SkillState() for skill in plan},
+        phase_history=[
+            {"phase": Difficulty.warmup.value, "question_number": 1, "at": now.isoformat()}
+        ],
+    )
+    turn = loop_for(settings).next_question(state, seed=str(interview.id), now=now)
+    if turn is None:  # the loader guarantees warm-up questions for every skill
+        raise RuntimeError(f"no first question for role {interview.role_type}")
+    skill = state.skill(turn.skill_id)
+    turn = turn.model_copy(
+        update={
+            "text": opening_text(
+                kb,
+                interview.role_type,
+                skill,
+                turn.text,
+                job_title=job.title if job else None,
+                company=job.company if job else None,
+            )
+        }
+    )
+    message = question_message(interview.id, 1, turn, now)
+    state.cursor.question_message_id = str(message.id)
+    row = InterviewSession(interview_id=interview.id, last_activity_at=now)
+    store_engine_state(row, state)
+    interview.status = InterviewStatus.in_progress
+    interview.started_at = now
+    session.add_all([row, message])
+    await session.flush()
+    return StartResult(interview, row, message, message, created=True)
+
+
+async def _resume(session: AsyncSession, interview: Interview) -> StartResult:
+    """An interview already in progress (e.g. after a disconnect): return it as it stands."""
+    state = interview.session
+    messages = list(
+        await session.scalars(
+            select(InterviewMessage)
+            .where(
+                InterviewMessage.interview_id == interview.id,
+                InterviewMessage.message_type == MessageType.ai_question,
+            )
+            .order_by(InterviewMessage.sequence_number)
+        )
+    )
+    if state is None or not messages:
+        raise Conflict("Interview is in progress but has no session state")
+    return StartResult(interview, state, messages[0], messages[-1], created=False)
+
+
+def _log_started(result: StartResult, *, job_linked: bool) -> None:
+    log.info(
+        "interview_started_successfully",
+        interview_id=str(result.interview.id),
+        role_type=result.interview.role_type,
+        job_linked=job_linked,
+        resumed=not result.created,
+        first_question_id=str(result.first_question.id),
+    )

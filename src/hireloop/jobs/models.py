@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import uuid
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hireloop.db import Base, JSONType, Timestamps, UUIDPrimaryKey, enum_column
+
+
+class RoleCategory(StrEnum):
+    engineering = "engineering"
+    quality_assurance = "quality_assurance"
+    data = "data"
+    devops = "devops"
+    design = "design"
+    product = "product"
+    sales = "sales"
+    support = "support"
+    operations = "operations"
+    management = "management"
+    other = "other"
+
+
+class ExperienceLevel(StrEnum):
+    junior = "junior"
+    mid = "mid"
+    senior = "senior"
+    lead = "lead"
+    principal = "principal"
+
+
+class EmploymentType(StrEnum):
+    permanent = "permanent"
+    contract = "contract"
+    part_time = "part_time"
+
+
+class WorkSetup(StrEnum):
+    remote = "remote"
+    hybrid = "hybrid"
+    onsite = "onsite"
+
+
+class JobStatus(StrEnum):
+    active = "active"
+    paused = "paused"
+    closed = "closed"
+
+
+class JobPosting(UUIDPrimaryKey, Timestamps, Base):
+    __tablename__ = "job_postings"
+
+    title: Mapped[str] = mapped_column(String(200))
+    company: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    role_category: Mapped[RoleCategory] = enum_column(RoleCategory)
+    tech_stack: Mapped[str | None] = mapped_column(String(300))
+    required_skills: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    experience_level: Mapped[ExperienceLevel] = enum_column(ExperienceLevel)
+    employment_type: Mapped[EmploymentType] = enum_column(EmploymentType)
+    work_setup: Mapped[WorkSetup] = enum_column(WorkSetup)
+    location: Mapped[str] = mapped_column(String(200))
+    salary_min: Mapped[int | None] = mapped_column(Integer)
+    salary_max: Mapped[int | None] = mapped_column(Integer)
+    salary_currency: Mapped[str] = mapped_column(String(3), default="USD")
+    status: Mapped[JobStatus] = enum_column(JobStatus, default=JobStatus.active)
+    owner_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    # Lower-cased title, company, description and skills, maintained by the service;
+    # PostgreSQL indexes it for full-text search (see the migration), SQLite scans it.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (
+        # Listing is "active postings, newest first" plus optional equality filters.
+        Index("ix_job_postings_status_created", "status", "created_at", "id"),
+        Index("ix_job_postings_status_category_created", "status", "role_category", "created_at"),
+        Index("ix_job_postings_status_level_created", "status", "experience_level", "created_at"),
+        Index("ix_job_postings_status_setup_created", "status", "work_setup", "created_at"),
+        Index("ix_job_postings_status_type_created", "status", "employment_type", "created_at"),
+    )

@@ -1,0 +1,55 @@
+"""The application factory: settings, engine, routers and error handlers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+
+from hireloop.applications.router import router as applications_router
+from hireloop.auth.router import router as auth_router
+from hireloop.config import Settings, get_settings
+from hireloop.db import create_engine, create_sessionmaker
+from hireloop.engine.knowledge import get_knowledge
+from hireloop.errors import install_error_handlers
+from hireloop.health import router as health_router
+from hireloop.interviews.router import router as interviews_router
+from hireloop.jobs.router import router as jobs_router
+from hireloop.logging import RequestIdMiddleware, configure_logging
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        get_knowledge()  # validate every knowledge pack before taking traffic
+        settings.jwt_secret_value()  # create the local secret once, up front
+        engine = create_engine(settings)
+        app.state.engine = engine
+        app.state.sessionmaker = create_sessionmaker(engine)
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    app = FastAPI(
+        title="Hireloop",
+        version="0.1.0",
+        description="Job-driven adaptive interviews: browse jobs, apply, interview, get results.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.add_middleware(RequestIdMiddleware)
+
+    api = APIRouter(prefix=API_PREFIX)
+    for router in (auth_router, jobs_router, applications_router, interviews_router):
+        api.include_router(router)
+    app.include_router(api)
+    app.include_router(health_router)
+    return app

@@ -1,0 +1,33 @@
+"""Imports every ORM model so ``Base.metadata`` is complete (Alembic, tests)."""
+
+from hireloop.applications.models import Application, ApplicationStatus
+from hireloop.auth.models import User, UserRole, UserStatus
+from hireloop.db import Base
+from hireloop.interviews.models import (
+    AssessmentResult,
+    Interview,
+    InterviewMessage,
+    InterviewSession,
+    InterviewStatus,
+    MessageType,
+)
+from hireloop.jobs.models import JobPosting, JobStatus
+from hireloop.resumes.models import Resume
+
+__all__ = [
+    "Application",
+    "ApplicationStatus",
+    "AssessmentResult",
+    "Base",
+    "Interview",
+    "InterviewMessage",
+    "InterviewSession",
+    "InterviewStatus",
+    "JobPosting",
+    "JobStatus",
+    "MessageType",
+    "Resume",
+    "User",
+    "UserRole",
+    "UserStatus",
+]

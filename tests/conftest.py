@@ -1,0 +1,127 @@
+"""Test fixtures: a migrated database per test worker, a fresh app per test.
+
+SQLite by default; set HIRELOOP_TEST_DATABASE_URL (e.g.
+postgresql+asyncpg://postgres@127.0.0.1:5432/test) to run the same suite on PostgreSQL.
+Each xdist worker gets its own database, built by the real Alembic migrations; every
+test starts from empty tables.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from httpx import ASGITransport, AsyncClient
+from pydantic import SecretStr
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from hireloop import migrate
+from hireloop.config import Settings, normalize_database_url
+from hireloop.db import Base
+from hireloop.main import create_app
+
+TEST_DATABASE_ENV = "HIRELOOP_TEST_DATABASE_URL"
+
+
+def _worker_id() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+async def _recreate_postgres_database(url: str, suffix: str = "") -> str:
+    import asyncpg
+
+    parsed = make_url(url)
+    name = f"{parsed.database}_hl_{_worker_id()}{suffix}"
+    admin = await asyncpg.connect(
+        user=parsed.username,
+        host=parsed.host,
+        port=parsed.port or 5432,
+        database=parsed.database,
+        password=parsed.password,
+    )
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    configured = os.environ.get(TEST_DATABASE_ENV)
+    if configured:
+        url = asyncio.run(_recreate_postgres_database(normalize_database_url(configured)))
+    else:
+        path = tmp_path_factory.mktemp("db") / "test.db"
+        url = f"sqlite+aiosqlite:///{path}"
+    migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture
+def empty_database_url(tmp_path: Path) -> str:
+    """A database of its own with no tables, for tests that migrate it themselves."""
+    configured = os.environ.get(TEST_DATABASE_ENV)
+    if configured:
+        return asyncio.run(
+            _recreate_postgres_database(normalize_database_url(configured), "_scratch")
+        )
+    return f"sqlite+aiosqlite:///{tmp_path / 'scratch.db'}"
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        environment="test",
+        database_url=database_url,
+        data_dir=tmp_path / "data",
+        jwt_secret=SecretStr("test-secret-key-that-is-long-enough-for-hs256"),
+        log_json=True,
+    )
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[object]:
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+        await _empty_tables(application.state.engine)
+
+
+async def _empty_tables(engine: object) -> None:
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+    assert isinstance(engine, AsyncEngine)
+    tables = [table.name for table in reversed(Base.metadata.sorted_tables)]
+    async with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            await connection.execute(text(f"TRUNCATE {', '.join(tables)} CASCADE"))
+        else:
+            await connection.execute(text("UPDATE applications SET interview_id = NULL"))
+            for table in tables:
+                await connection.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+async def client(app: object) -> AsyncIterator[AsyncClient]:
+    transport = ASGITransport(app=app)  # type: ignore[arg-type]
+    async with AsyncClient(transport=transport, base_url="http://test") as http:
+        yield http
+
+
+@pytest.fixture
+def is_postgres(database_url: str) -> bool:
+    return database_url.startswith("postgresql")
+
+
+@pytest.fixture(autouse=True)
+def _no_network_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    # Tests must never pick up a developer's real provider or database settings.
+    for name in ("DATABASE_URL", "HIRELOOP_DATABASE_URL", "HIRELOOP_AI_PROVIDER"):
+        monkeypatch.delenv(name, raising=False)
+    yield

@@ -1,0 +1,31 @@
+"""Migrations upgrade, downgrade and upgrade again on the configured database."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import inspect
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from hireloop import migrate
+from hireloop.db import Base
+
+
+async def _tables(url: str) -> set[str]:
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as connection:
+            names = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
+    finally:
+        await engine.dispose()
+    return set(names) - {"alembic_version"}
+
+
+def test_upgrade_downgrade_upgrade(empty_database_url: str) -> None:
+    url = empty_database_url
+    migrate.upgrade(url)
+    assert asyncio.run(_tables(url)) == set(Base.metadata.tables)
+    migrate.downgrade(url, "base")
+    assert asyncio.run(_tables(url)) == set()
+    migrate.upgrade(url)
+    assert asyncio.run(_tables(url)) == set(Base.metadata.tables)
