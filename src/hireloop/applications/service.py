@@ -50,21 +50,33 @@ async def apply(session: AsyncSession, candidate: User, job_posting_id: uuid.UUI
         id=uuid.uuid4(),
         candidate_id=candidate.id,
         job_posting_id=job.id,
-        application_id=application.id,
         role_type=role_type_for_job(job),
         status=InterviewStatus.scheduled,
     )
     application.job_posting = job
     application.interview = interview
-    session.add_all([application, interview])
+    interview.application = application
     try:
         # The UNIQUE(candidate_id, job_posting_id) constraint decides races; a savepoint
-        # keeps the request's transaction usable after a duplicate.
+        # keeps the request's transaction usable after a duplicate. (Objects are added
+        # inside it: begin_nested() flushes whatever is pending before the savepoint.)
         async with session.begin_nested():
+            session.add_all([application, interview])
             await session.flush()
-    except IntegrityError as exc:
-        raise Conflict(ALREADY_APPLIED) from exc
+    except IntegrityError:
+        if await _has_applied(session, candidate.id, job.id):
+            raise Conflict(ALREADY_APPLIED) from None
+        raise
     return application
+
+
+async def _has_applied(session: AsyncSession, candidate_id: uuid.UUID, job_id: uuid.UUID) -> bool:
+    found = await session.scalar(
+        select(Application.id).where(
+            Application.candidate_id == candidate_id, Application.job_posting_id == job_id
+        )
+    )
+    return found is not None
 
 
 async def get_application(

@@ -29,10 +29,10 @@ async def register_user(
         role=role,
         status=UserStatus.active,
     )
-    session.add(user)
     try:
         # A savepoint, so a duplicate leaves the request's transaction usable.
         async with session.begin_nested():
+            session.add(user)
             await session.flush()
     except IntegrityError as exc:
         raise Conflict("Email already registered") from exc

@@ -6,7 +6,6 @@ answered question is reported as insufficient evidence, never given a made-up sc
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +27,6 @@ _RECOMMENDATION_THRESHOLDS = {
     "lead": (84, 70, 54),
     "principal": (87, 73, 57),
 }
-_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 @dataclass(frozen=True)
@@ -63,15 +61,20 @@ class ResultsData(BaseModel):
 
 
 def quote_from(text: str, phrases: list[str]) -> str:
-    """The candidate's own words: the sentence(s) carrying the matched key points."""
-    sentences = [s.strip() for s in _SENTENCE_SPLIT.split(text) if s.strip()]
-    lowered = [s.lower() for s in sentences]
-    picked = [
-        s for s, low in zip(sentences, lowered, strict=True) if any(p in low for p in phrases)
-    ]
-    quote = " ".join(picked or sentences[:1])
+    """The candidate's own words: one continuous stretch of the answer, at most
+    QUOTE_CHARS long, starting at the sentence of the first matched key point."""
+    flat = text.strip()
+    lowered = flat.lower()
+    hits = [lowered.find(p.lower()) for p in phrases if p]
+    anchor = min((h for h in hits if h >= 0), default=0)
+    start = max(flat.rfind(mark, 0, anchor) for mark in (". ", "! ", "? ", "\n")) + 1
+    if anchor - start > QUOTE_CHARS // 2:
+        # A very long sentence: start a little before the matched words instead.
+        start = flat.rfind(" ", 0, anchor - 40) + 1
+    quote = flat[start:].lstrip()
     if len(quote) > QUOTE_CHARS:
-        quote = quote[: QUOTE_CHARS - 1].rstrip() + "…"
+        cut = quote.rfind(" ", 0, QUOTE_CHARS - 1)
+        quote = quote[: cut if cut > 0 else QUOTE_CHARS - 1].rstrip() + "…"
     return quote
 
 

@@ -13,6 +13,7 @@ from hireloop.db import Base, JSONType, Timestamps, UUIDPrimaryKey, enum_column,
 from hireloop.engine.schema import Difficulty
 
 if TYPE_CHECKING:
+    from hireloop.applications.models import Application
     from hireloop.jobs.models import JobPosting
 
 
@@ -59,6 +60,10 @@ class Interview(UUIDPrimaryKey, Timestamps, Base):
     cost_usd: Mapped[Decimal | None] = mapped_column(Numeric(12, 6))
 
     job_posting: Mapped[JobPosting | None] = relationship(lazy="raise")
+    # Declared so the unit of work inserts the application before its interview.
+    application: Mapped[Application | None] = relationship(
+        foreign_keys=[application_id], lazy="raise"
+    )
     session: Mapped[InterviewSession | None] = relationship(
         back_populates="interview", lazy="raise", uselist=False
     )

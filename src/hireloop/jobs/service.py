@@ -5,11 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import ColumnElement, Select, func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hireloop.auth.models import User, UserRole
-from hireloop.errors import Forbidden, NotFound
+from hireloop.errors import Forbidden, InvalidInput, NotFound
 from hireloop.jobs.models import JobPosting, JobStatus
 from hireloop.jobs.schemas import JobPostingCreate, JobPostingFilters, JobPostingUpdate
 
@@ -140,9 +141,12 @@ async def update_posting(
     ):
         if field in changes and changes[field] is None:
             del changes[field]  # these columns are required; null means "leave as is"
-    merged = JobPostingCreate.model_validate(
-        {**JobPostingCreate.model_validate(job, from_attributes=True).model_dump(), **changes}
-    )
+    current = JobPostingCreate.model_validate(job, from_attributes=True).model_dump()
+    try:
+        # Re-validate the whole posting, so cross-field rules (salary range) hold after a patch.
+        merged = JobPostingCreate.model_validate({**current, **changes})
+    except ValidationError as exc:
+        raise InvalidInput("; ".join(error["msg"] for error in exc.errors())) from exc
     for field, value in changes.items():
         setattr(job, field, getattr(merged, field, value))
     refresh_search_text(job)

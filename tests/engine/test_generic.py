@@ -1,0 +1,83 @@
+"""Generic experience questions for skills without a knowledge pack."""
+
+from __future__ import annotations
+
+import pytest
+
+from hireloop.engine.evaluator import Signal, evaluate_answer, evaluate_followup
+from hireloop.engine.generic import generic_skill_questions
+from hireloop.engine.schema import DIFFICULTY_ORDER, Question, SkillPack
+
+STAR_ANSWER = (
+    "At my last job we had a messy quoting process: sales reps built quotes by hand in "
+    "Salesforce CPQ and discounts were inconsistent. I designed a set of price rules and product "
+    "bundles, and I automated the approval chain for discounts above 15 percent. As a result, "
+    "quote turnaround went from two days to about three hours and discount errors dropped by "
+    "80 percent. The trade-off was that the rules were harder to maintain, so I documented them "
+    "and trained two admins instead of relying on custom Apex code."
+)
+
+
+@pytest.mark.parametrize("skill", ["Salesforce CPQ", "COBOL", "C#", "  Data   Warehousing "])
+def test_questions_validate_and_cover_every_difficulty(skill: str) -> None:
+    questions = generic_skill_questions(skill)
+    # They hold together as a pack would, two per difficulty.
+    SkillPack(id="generic", name=skill, technical=False, questions=questions)
+    for difficulty in DIFFICULTY_ORDER:
+        assert sum(q.difficulty is difficulty for q in questions) == 2
+    for question in questions:
+        Question.model_validate(question.model_dump())
+        assert " ".join(skill.split()) in question.text
+        assert " ".join(skill.split()) in question.followup
+    assert len({q.id for q in questions}) == len(questions)
+
+
+def test_ids_are_deterministic_and_derived_from_the_skill_name() -> None:
+    ids = [q.id for q in generic_skill_questions("Salesforce CPQ")]
+    assert ids == [
+        "generic-salesforce-cpq-w1",
+        "generic-salesforce-cpq-w2",
+        "generic-salesforce-cpq-s1",
+        "generic-salesforce-cpq-s2",
+        "generic-salesforce-cpq-a1",
+        "generic-salesforce-cpq-a2",
+    ]
+    assert generic_skill_questions("Salesforce CPQ") == generic_skill_questions("Salesforce CPQ")
+    assert generic_skill_questions("!!!")[0].id == "generic-skill-w1"
+
+
+def test_every_question_is_scored_on_experience_points() -> None:
+    for question in generic_skill_questions("COBOL"):
+        points = " ".join(kp.point for kp in question.key_points)
+        assert "Action" in points
+        assert "Specifics" in points
+    advanced = [q for q in generic_skill_questions("COBOL") if q.id.endswith(("-a1", "-a2"))]
+    assert all("Trade-offs" in " ".join(kp.point for kp in q.key_points) for q in advanced)
+
+
+@pytest.mark.parametrize("question", generic_skill_questions("Salesforce CPQ"), ids=lambda q: q.id)
+def test_star_answer_is_strong(question: Question) -> None:
+    result = evaluate_answer(question, STAR_ANSWER)
+    assert result.score >= 0.7
+    assert result.signal is Signal.strong
+
+
+@pytest.mark.parametrize("question", generic_skill_questions("Salesforce CPQ"), ids=lambda q: q.id)
+def test_bare_claims_are_vague_or_weak(question: Question) -> None:
+    for answer in ("I have used it", "Yes, I know Salesforce CPQ well.", question.text):
+        result = evaluate_answer(question, answer)
+        assert result.score < 0.4
+        assert result.signal in (Signal.vague, Signal.weak)
+
+
+def test_followup_with_a_concrete_story_lifts_a_vague_answer() -> None:
+    question = generic_skill_questions("COBOL")[2]
+    first = evaluate_answer(question, "I have used COBOL a lot.")
+    assert first.signal is Signal.vague
+    followup = (
+        "At my previous job the nightly billing batch kept overrunning. I rewrote the sort step "
+        "to use an indexed VSAM file instead of a sequential scan, and as a result the job went "
+        "from six hours to forty minutes."
+    )
+    combined = evaluate_followup(question, "I have used COBOL a lot.", followup)
+    assert combined.score >= 0.7
