@@ -68,7 +68,8 @@ async def run(base: str, candidates: int, answers: int) -> None:
 
         await asyncio.gather(*(baseline_user(t) for t in tokens[:10]))  # warm-up
         before = await asyncio.gather(*(baseline_user(t) for t in tokens))
-        answered = await asyncio.gather(*(answering_user(t, i) for t, i in zip(tokens, interviews)))
+        pairs = zip(tokens, interviews, strict=True)
+        answered = await asyncio.gather(*(answering_user(t, i) for t, i in pairs))
         after = await asyncio.gather(*(baseline_user(t) for t in tokens))
 
     baseline = [x for user in before + after for x in user]
@@ -76,12 +77,11 @@ async def run(base: str, candidates: int, answers: int) -> None:
     b, a = summary(baseline), summary(answer_times)
     ratio = percentile(answer_times, 95) / percentile(baseline, 95)
     print(f"concurrent interviews: {candidates}, answers each: {answers}")
-    print(
-        f"baseline (auth + 1 insert): p50 {b['p50_ms']:7.1f} ms  p95 {b['p95_ms']:7.1f} ms  (n={b['n']})"
-    )
-    print(
-        f"answer round trip:          p50 {a['p50_ms']:7.1f} ms  p95 {a['p95_ms']:7.1f} ms  (n={a['n']})"
-    )
+    for label, stats in (("baseline (auth + 1 insert)", b), ("answer round trip", a)):
+        print(
+            f"{label:27} p50 {stats['p50_ms']:7.1f} ms  p95 {stats['p95_ms']:7.1f} ms"
+            f"  (n={stats['n']})"
+        )
     print(f"p95 ratio answer/baseline:  {ratio:5.2f}   (target <= 4.0 on PostgreSQL)")
 
 

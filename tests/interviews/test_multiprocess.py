@@ -29,9 +29,7 @@ async def _interleaved_answers(
             *[
                 client.post(
                     f"{bases[i % 2]}/api/v1/interviews/{interview_id}/messages",
-                    json={
-                        "content": f"Answer {i}: goroutines, channels and a context for cancellation."
-                    },
+                    json={"content": f"Answer {i}: goroutines, channels and context cancellation."},
                     headers=auth(token),
                 )
                 for i in range(20)
