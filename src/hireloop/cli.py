@@ -42,8 +42,18 @@ def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_seed(settings: Settings, _args: argparse.Namespace, *, only_if_empty: bool = False) -> int:
+def cmd_seed(settings: Settings, args: argparse.Namespace, *, only_if_empty: bool = False) -> int:
     from hireloop.jobs.seed import count_postings, seed_postings
+
+    synthetic = getattr(args, "synthetic", None)
+    if synthetic:
+        from hireloop.jobs.synthetic import seed_synthetic
+
+        async def bulk(session: AsyncSession) -> int:
+            return await seed_synthetic(session, synthetic)
+
+        print(f"Seeded {_run_in_session(settings, bulk)} synthetic job postings.")
+        return 0
 
     async def work(session: AsyncSession) -> tuple[int, int] | None:
         if only_if_empty and await count_postings(session) > 0:
@@ -113,9 +123,14 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="apply database migrations").set_defaults(
         handler=cmd_migrate
     )
-    commands.add_parser("seed", help="load the demo job postings (idempotent)").set_defaults(
-        handler=cmd_seed
+    seed = commands.add_parser("seed", help="load the demo job postings (idempotent)")
+    seed.add_argument(
+        "--synthetic",
+        type=int,
+        metavar="N",
+        help="instead, generate N synthetic postings (load tests, benchmarks)",
     )
+    seed.set_defaults(handler=cmd_seed)
 
     create_user = commands.add_parser("create-user", help="create a user (e.g. a recruiter)")
     create_user.add_argument("--email", required=True)

@@ -7,12 +7,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import structlog
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = structlog.get_logger(__name__)
 
 
 class ErrorResponse(BaseModel):
@@ -125,7 +129,25 @@ async def _http_error_handler(_request: Request, exc: Exception) -> JSONResponse
     )
 
 
+DATABASE_UNAVAILABLE = "Database unavailable, please retry shortly"
+
+
+async def _database_unavailable_handler(_request: Request, exc: Exception) -> JSONResponse:
+    # Only connection-level failures are a 503; any other database error is a bug and
+    # must surface as one (re-raised to the server error handler).
+    if isinstance(exc, DBAPIError) and not (
+        exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError)
+    ):
+        raise exc
+    log.warning("database_unavailable", error=type(exc).__name__)
+    return JSONResponse(
+        {"detail": DATABASE_UNAVAILABLE}, status_code=503, headers={"Retry-After": "5"}
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(DBAPIError, _database_unavailable_handler)
+    app.add_exception_handler(ConnectionError, _database_unavailable_handler)
     app.add_exception_handler(DomainError, _domain_error_handler)
     app.add_exception_handler(RequestValidationError, _validation_error_handler)
     app.add_exception_handler(StarletteHTTPException, _http_error_handler)

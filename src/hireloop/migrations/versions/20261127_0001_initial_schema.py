@@ -361,10 +361,13 @@ def upgrade() -> None:
         )
     if op.get_bind().dialect.name == "postgresql":
         # Full-text search over title, company, description and skills.
+        # A stored tsvector: the GIN index finds rare words, and for common words the
+        # planner can walk the newest-first index and test each row cheaply.
         op.execute(
-            "CREATE INDEX ix_job_postings_search ON job_postings "
-            "USING gin (to_tsvector('english', search_text))"
+            "ALTER TABLE job_postings ADD COLUMN search_vector tsvector "
+            "GENERATED ALWAYS AS (to_tsvector('english', search_text)) STORED"
         )
+        op.execute("CREATE INDEX ix_job_postings_search ON job_postings USING gin (search_vector)")
 
     op.create_table(
         "interview_messages",
