@@ -5,6 +5,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
+from hireloop.applications import review
+from hireloop.applications.models import ApplicationStatus
+from hireloop.applications.schemas import (
+    ApplicantList,
+    ApplicantRead,
+    CandidateSummary,
+    LinkedInterview,
+    Paging,
+    ResultSummary,
+)
 from hireloop.auth.dependencies import RecruiterUser
 from hireloop.db import SessionDep
 from hireloop.errors import error_responses
@@ -15,6 +25,7 @@ from hireloop.jobs.schemas import (
     JobPostingFilters,
     JobPostingList,
     JobPostingRead,
+    JobPostingSummary,
     JobPostingUpdate,
 )
 
@@ -26,12 +37,27 @@ async def list_job_postings(
     session: SessionDep, filters: Annotated[JobPostingFilters, Query()]
 ) -> JobPostingList:
     """Active postings, newest first, with optional filters and full-text `search`."""
-    items, total = await service.list_postings(session, filters)
+    page = await service.list_postings(session, filters)
+    return JobPostingList(
+        items=[JobPostingRead.model_validate(job) for job in page.items],
+        total=page.total,
+        total_is_estimate=page.total_is_estimate,
+        skip=filters.skip,
+        limit=filters.limit,
+    )
+
+
+@router.get("/mine", responses=error_responses(401, 403, 422))
+async def my_job_postings(
+    user: RecruiterUser, session: SessionDep, paging: Annotated[Paging, Query()]
+) -> JobPostingList:
+    """Recruiters: their own postings in every status, newest first (admins: all postings)."""
+    items, total = await service.list_managed(session, user, paging.skip, paging.limit)
     return JobPostingList(
         items=[JobPostingRead.model_validate(job) for job in items],
         total=total,
-        skip=filters.skip,
-        limit=filters.limit,
+        skip=paging.skip,
+        limit=paging.limit,
     )
 
 
@@ -71,3 +97,56 @@ async def close_job_posting(
         session, user, job_id, JobPostingUpdate(status=JobStatus.closed)
     )
     return JobPostingRead.model_validate(job)
+
+
+@router.post("/{job_id}/pause", responses=error_responses(401, 403, 404, 409, 422))
+async def pause_job_posting(
+    job_id: uuid.UUID, user: RecruiterUser, session: SessionDep
+) -> JobPostingRead:
+    """Recruiters: stop applications to an active own posting for now (409 otherwise)."""
+    job = await service.move_posting(session, user, job_id, JobStatus.paused)
+    return JobPostingRead.model_validate(job)
+
+
+@router.post("/{job_id}/reopen", responses=error_responses(401, 403, 404, 409, 422))
+async def reopen_job_posting(
+    job_id: uuid.UUID, user: RecruiterUser, session: SessionDep
+) -> JobPostingRead:
+    """Recruiters: accept applications again on a paused or closed own posting."""
+    job = await service.move_posting(session, user, job_id, JobStatus.active)
+    return JobPostingRead.model_validate(job)
+
+
+@router.get("/{job_id}/applications", responses=error_responses(401, 403, 404, 422))
+async def list_job_applicants(
+    job_id: uuid.UUID,
+    user: RecruiterUser,
+    session: SessionDep,
+    paging: Annotated[Paging, Query()],
+    status: ApplicationStatus | None = None,
+) -> ApplicantList:
+    """Recruiters: applicants to an own posting, ranked by overall interview score
+    (applicants without results last), with status, result summary and next moves."""
+    job, applicants, total = await review.rank_applicants(
+        session, user, job_id, paging.skip, paging.limit, status
+    )
+    return ApplicantList(
+        job_posting=JobPostingSummary.model_validate(job),
+        items=[
+            ApplicantRead(
+                rank=a.rank,
+                id=a.application.id,
+                status=a.application.status,
+                applied_at=a.application.applied_at,
+                updated_at=a.application.updated_at,
+                candidate=CandidateSummary.model_validate(a.candidate),
+                interview=LinkedInterview.model_validate(a.interview) if a.interview else None,
+                result=ResultSummary.model_validate(a.result) if a.result else None,
+                allowed_transitions=list(review.allowed_transitions(a.application.status)),
+            )
+            for a in applicants
+        ],
+        total=total,
+        skip=paging.skip,
+        limit=paging.limit,
+    )

@@ -104,6 +104,9 @@ class JobPostingRead(JobPostingSummary):
 class JobPostingList(BaseModel):
     items: list[JobPostingRead]
     total: int
+    # True when `total` is the database's estimate (large result sets are not counted
+    # row by row); the UI shows it as "about N".
+    total_is_estimate: bool = False
     skip: int
     limit: int
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
@@ -10,9 +11,13 @@ from sqlalchemy import ColumnElement, Select, func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hireloop.auth.models import User, UserRole
-from hireloop.errors import Forbidden, InvalidInput, NotFound
+from hireloop.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hireloop.jobs.models import JobPosting, JobStatus
 from hireloop.jobs.schemas import JobPostingCreate, JobPostingFilters, JobPostingUpdate
+
+# Up to this many matches the total is exact; beyond it PostgreSQL's planner estimate is
+# used, because counting a million rows costs far more than fetching the page.
+EXACT_COUNT_LIMIT = 1_000
 
 
 def build_search_text(
@@ -43,8 +48,9 @@ def _search_condition(dialect: str, text: str) -> ColumnElement[bool] | None:
     if not words:
         return None
     if dialect == "postgresql":
-        # Matches the GIN expression index created by the initial migration.
-        vector = func.to_tsvector(literal_column("'english'"), JobPosting.search_text)
+        # search_vector is a stored, GIN-indexed column that only PostgreSQL has (see the
+        # initial migration), so it is not mapped on the model.
+        vector: ColumnElement[Any] = literal_column("job_postings.search_vector")
         query = func.plainto_tsquery(literal_column("'english'"), " ".join(words))
         result: ColumnElement[bool] = vector.op("@@")(query)
         return result
@@ -76,15 +82,47 @@ def _filtered(dialect: str, filters: JobPostingFilters) -> Select[JobPosting]:
     return stmt
 
 
-async def list_postings(
-    session: AsyncSession, filters: JobPostingFilters
-) -> tuple[list[JobPosting], int]:
+async def count_matches(
+    session: AsyncSession, stmt: Select[JobPosting], dialect: str
+) -> tuple[int, bool]:
+    """The number of matching postings and whether it is an estimate."""
+    ids = stmt.with_only_columns(JobPosting.id)
+    if dialect == "postgresql":
+        estimate = await _planner_estimate(session, ids)
+        if estimate > EXACT_COUNT_LIMIT:
+            return estimate, True
+    if dialect != "postgresql":
+        return await session.scalar(select(func.count()).select_from(ids.subquery())) or 0, False
+    capped = ids.limit(EXACT_COUNT_LIMIT + 1).subquery()
+    exact = await session.scalar(select(func.count()).select_from(capped)) or 0
+    return exact, exact > EXACT_COUNT_LIMIT
+
+
+async def _planner_estimate(session: AsyncSession, stmt: Select[Any]) -> int:
+    """PostgreSQL's own row estimate for a query (EXPLAIN plans it without running it)."""
+    connection = await session.connection()
+    compiled = stmt.compile(dialect=connection.dialect)
+    params = compiled.construct_params()
+    args = tuple(params[name] for name in compiled.positiontup or ())
+    result = await connection.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", args)
+    plan = result.scalar_one()
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+@dataclass(frozen=True)
+class PostingPage:
+    items: list[JobPosting]
+    total: int
+    total_is_estimate: bool
+
+
+async def list_postings(session: AsyncSession, filters: JobPostingFilters) -> PostingPage:
     dialect = session.get_bind().dialect.name
     stmt = _filtered(dialect, filters)
-    total = await session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    total, estimated = await count_matches(session, stmt, dialect)
     page = stmt.order_by(JobPosting.created_at.desc(), JobPosting.id.desc())
     rows = await session.scalars(page.offset(filters.skip).limit(filters.limit))
-    return list(rows), total
+    return PostingPage(list(rows), total, estimated)
 
 
 async def get_posting(session: AsyncSession, job_id: uuid.UUID) -> JobPosting:
@@ -99,12 +137,12 @@ async def get_visible_posting(
 ) -> JobPosting:
     """Active postings are public; others only to their owner and admins."""
     job = await get_posting(session, job_id)
-    if job.status is not JobStatus.active and not _can_manage(job, viewer):
+    if job.status is not JobStatus.active and not can_manage(job, viewer):
         raise NotFound(f"Job posting {job_id} not found")
     return job
 
 
-def _can_manage(job: JobPosting, user: User | None) -> bool:
+def can_manage(job: JobPosting, user: User | None) -> bool:
     if user is None:
         return False
     return user.role is UserRole.admin or (
@@ -124,7 +162,7 @@ async def update_posting(
     session: AsyncSession, user: User, job_id: uuid.UUID, data: JobPostingUpdate
 ) -> JobPosting:
     job = await get_posting(session, job_id)
-    if not _can_manage(job, user):
+    if not can_manage(job, user):
         raise Forbidden("Not authorized to change this job posting")
     changes = data.model_dump(exclude_unset=True)
     for field in (
@@ -150,5 +188,41 @@ async def update_posting(
     for field, value in changes.items():
         setattr(job, field, getattr(merged, field, value))
     refresh_search_text(job)
+    await session.flush()
+    return job
+
+
+async def list_managed(
+    session: AsyncSession, user: User, skip: int, limit: int
+) -> tuple[list[JobPosting], int]:
+    """Every posting a recruiter owns (all statuses), newest first; admins see them all."""
+    stmt = select(JobPosting)
+    if user.role is not UserRole.admin:
+        stmt = stmt.where(JobPosting.owner_id == user.id)
+    total = await session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = await session.scalars(
+        stmt.order_by(JobPosting.created_at.desc(), JobPosting.id.desc()).offset(skip).limit(limit)
+    )
+    return list(rows), total
+
+
+# Which statuses each lifecycle action accepts: pausing an active posting stops
+# applications for a while, reopening brings a paused or closed one back.
+_STATUS_ACTIONS: dict[JobStatus, tuple[JobStatus, ...]] = {
+    JobStatus.paused: (JobStatus.active,),
+    JobStatus.active: (JobStatus.paused, JobStatus.closed),
+}
+
+
+async def move_posting(
+    session: AsyncSession, user: User, job_id: uuid.UUID, target: JobStatus
+) -> JobPosting:
+    """Pause (target paused) or reopen (target active) an own posting; 409 from elsewhere."""
+    job = await get_posting(session, job_id)
+    if not can_manage(job, user):
+        raise Forbidden("Not authorized to change this job posting")
+    if job.status not in _STATUS_ACTIONS[target]:
+        raise Conflict(f"Job posting is {job.status.value}; it cannot become {target.value}")
+    job.status = target
     await session.flush()
     return job

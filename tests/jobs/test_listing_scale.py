@@ -1,0 +1,55 @@
+"""Large listings: totals stay cheap (estimated on PostgreSQL past 1,000 matches)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from httpx import AsyncClient
+
+from hireloop.jobs.synthetic import seed_synthetic
+
+
+async def test_large_result_sets_report_an_estimated_total(
+    client: AsyncClient, app: Any, is_postgres: bool
+) -> None:
+    async with app.state.sessionmaker() as session:
+        await seed_synthetic(session, 2_500, progress=lambda done, total: None)
+        # Fresh statistics, as autovacuum would have them in production.
+        if is_postgres:
+            from sqlalchemy import text
+
+            await session.execute(text("ANALYZE job_postings"))
+            await session.commit()
+    everything = (await client.get("/api/v1/job-postings")).json()
+    small = (
+        await client.get(
+            "/api/v1/job-postings",
+            params={
+                "search": "kubernetes",
+                "experience_level": "principal",
+                "work_setup": "onsite",
+            },
+        )
+    ).json()
+    assert len(everything["items"]) == 20
+    assert small["total_is_estimate"] is False
+    assert small["total"] == len(
+        (
+            await client.get(
+                "/api/v1/job-postings",
+                params={
+                    "search": "kubernetes",
+                    "experience_level": "principal",
+                    "work_setup": "onsite",
+                    "limit": 100,
+                },
+            )
+        ).json()["items"]
+    )
+    if is_postgres:
+        assert everything["total_is_estimate"] is True
+        active = 2_500 * 0.9  # the generator closes about one posting in ten
+        assert 0.7 * active <= everything["total"] <= 1.3 * active
+    else:
+        assert everything["total_is_estimate"] is False
+        assert 2_000 <= everything["total"] <= 2_500
