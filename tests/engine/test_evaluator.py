@@ -13,12 +13,12 @@ from hireloop.engine.evaluator import (
     KEYWORD_STUFFING,
     PROMPT_INJECTION,
     Signal,
-    detect_prompt_injection,
     evaluate_answer,
     evaluate_followup,
-    stem,
 )
+from hireloop.engine.injection import detect_prompt_injection
 from hireloop.engine.schema import Question, SkillPack
+from hireloop.engine.textmatch import stem
 
 SKILL_PACKS = sorted((Path(engine.__file__).parent / "packs" / "skills").glob("*.yaml"))
 
