@@ -368,6 +368,14 @@ def upgrade() -> None:
             "GENERATED ALWAYS AS (to_tsvector('english', search_text)) STORED"
         )
         op.execute("CREATE INDEX ix_job_postings_search ON job_postings USING gin (search_vector)")
+        # Substring filters (tech_stack, location) use trigram indexes; they also give the
+        # planner real row estimates, which the listing's estimated totals rely on.
+        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        for column in ("tech_stack", "location"):
+            op.execute(
+                f"CREATE INDEX ix_job_postings_{column}_trgm ON job_postings "
+                f"USING gin (lower({column}) gin_trgm_ops)"
+            )
 
     op.create_table(
         "interview_messages",
@@ -451,6 +459,9 @@ def downgrade() -> None:
         )
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP INDEX ix_job_postings_search")
+        op.execute("DROP INDEX ix_job_postings_tech_stack_trgm")
+        op.execute("DROP INDEX ix_job_postings_location_trgm")
+        # pg_trgm stays installed: other objects in the database may use it.
     with op.batch_alter_table("interviews", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_interviews_job_posting_id"))
         batch_op.drop_index(batch_op.f("ix_interviews_candidate_id"))
