@@ -100,10 +100,10 @@ def main() -> None:
         with server(db_url) as base:
             by_size[size] = asyncio.run(_measure(base, args.repeats))
     small, large = by_size[min(by_size)], by_size[max(by_size)]
-    header = "".join(f"{f'p95 @{s:,}':>14}" for s in sorted(by_size))
+    header = "".join(f"{f'p95 @{s:,}':>16}" for s in sorted(by_size))
     print(f"{'query':24}{header}{'growth':>9}{'vs by-id':>10}")
     for name in [*QUERIES, "get by id"]:
-        row = "".join(f"{by_size[s][name]:11.1f} ms" for s in sorted(by_size))
+        row = "".join(f"{by_size[s][name]:13.1f} ms" for s in sorted(by_size))
         growth = large[name] / small[name]
         vs_id = large[name] / large["get by id"]
         print(f"{name:24}{row}{growth:8.2f}x{vs_id:9.2f}x")
