@@ -9,6 +9,7 @@ test starts from empty tables.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -27,15 +28,16 @@ from hireloop.main import create_app
 TEST_DATABASE_ENV = "HIRELOOP_TEST_DATABASE_URL"
 
 
-def _worker_id() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+def _run_database_prefix() -> str:
+    """Unique per test run and worker, so concurrent runs never share a database."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID", f"p{os.getpid()}")[:8]
+    return f"hl_{run}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 
 
-async def _recreate_postgres_database(url: str, suffix: str = "") -> str:
+async def _admin_execute(url: str, *statements: str) -> None:
     import asyncpg
 
     parsed = make_url(url)
-    name = f"{parsed.database}_hl_{_worker_id()}{suffix}"
     admin = await asyncpg.connect(
         user=parsed.username,
         host=parsed.host,
@@ -44,23 +46,39 @@ async def _recreate_postgres_database(url: str, suffix: str = "") -> str:
         password=parsed.password,
     )
     try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{name}"')
+        for statement in statements:
+            await admin.execute(statement)
     finally:
         await admin.close()
-    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+async def _recreate_postgres_database(url: str, suffix: str = "") -> str:
+    name = f"{make_url(url).database}_{_run_database_prefix()}{suffix}"
+    await _admin_execute(
+        url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'
+    )
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     configured = os.environ.get(TEST_DATABASE_ENV)
-    if configured:
-        url = asyncio.run(_recreate_postgres_database(normalize_database_url(configured)))
-    else:
+    if not configured:
         path = tmp_path_factory.mktemp("db") / "test.db"
         url = f"sqlite+aiosqlite:///{path}"
+        migrate.upgrade(url)
+        yield url
+        return
+    base = normalize_database_url(configured)
+    url = asyncio.run(_recreate_postgres_database(base))
     migrate.upgrade(url)
-    return url
+    yield url
+    # Leave nothing behind on the shared server (best effort: a crash leaves it for
+    # the next run with the same name to drop).
+    for suffix in ("", "_scratch"):
+        name = f"{make_url(base).database}_{_run_database_prefix()}{suffix}"
+        with contextlib.suppress(Exception):
+            asyncio.run(_admin_execute(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture
