@@ -1,0 +1,168 @@
+"""Our own overhead per answer with a language model vs the built-in engine's round trip.
+
+Two real servers on 127.0.0.1 run side by side: one with the built-in engine, one with
+``HIRELOOP_AI_PROVIDER=openai`` pointed at a fake OpenAI-compatible server (the test
+suite's, tests/providers/fake_openai.py) that answers every call after a fixed delay.
+The same simulated candidates answer the same number of questions on both, in
+alternating rounds. For the model server we subtract the model's time (calls per answer
+x the fixed delay) from each round trip: what remains is our own overhead per turn —
+building prompts, the HTTP client, parsing, usage bookkeeping. Prints p50/p95 of both and
+the ratio (target: overhead p50 and p95 <= 2x the built-in round trip).
+
+    python -m bench.provider_overhead                 # SQLite, one interview at a time
+    BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test \\
+        python -m bench.provider_overhead --concurrency 8
+
+On SQLite every write transaction holds the database's single write lock, including
+while the model answers, so concurrent interviews queue behind each other's model calls;
+the default concurrency there is 1 (see README, "Using a language model").
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import time
+
+import httpx
+from tests.providers.fake_openai import Call, FakeOpenAI, Reply, naive_model
+
+from bench.harness import database_url, headers, percentile, register, server, summary
+
+ANSWER = (
+    "I would start from the requirements and measure first. For example, in my last project "
+    "we profiled the slow path, added an index and a cache, and cut p95 latency by 40 percent, "
+    "accepting some extra write cost as the trade-off."
+)
+
+
+async def _interviews(base: str, candidates: int) -> list[tuple[str, str]]:
+    async with httpx.AsyncClient(base_url=base, timeout=120) as client:
+        pairs = []
+        for index in range(candidates):
+            token = await register(client, index)
+            started = await client.post(
+                "/api/v1/interviews/start", json={"role_type": "python"}, headers=headers(token)
+            )
+            started.raise_for_status()
+            pairs.append((token, started.json()["id"]))
+        return pairs
+
+
+async def _answer_round(
+    base: str, interviews: list[tuple[str, str]], concurrency: int
+) -> tuple[list[float], int]:
+    """Each interview answers one question; returns round trips and model fallbacks."""
+    gate = asyncio.Semaphore(concurrency)
+    fallbacks = 0
+
+    async def one(client: httpx.AsyncClient, token: str, interview_id: str) -> float:
+        nonlocal fallbacks
+        async with gate:
+            started = time.perf_counter()
+            response = await client.post(
+                f"/api/v1/interviews/{interview_id}/messages",
+                json={"content": ANSWER},
+                headers=headers(token),
+            )
+            elapsed = time.perf_counter() - started
+        if response.status_code != 200:
+            raise RuntimeError(f"{response.status_code}: {response.text[:200]}")
+        fallbacks += bool(response.json()["answer"]["metadata"].get("fallback"))
+        return elapsed
+
+    limits = httpx.Limits(max_connections=concurrency + 2)
+    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client:
+        times = await asyncio.gather(*(one(client, t, i) for t, i in interviews))
+    return list(times), fallbacks
+
+
+async def run(
+    builtin_base: str,
+    model_base: str,
+    fake: FakeOpenAI,
+    delay: float,
+    candidates: int,
+    rounds: int,
+    concurrency: int,
+) -> None:
+    builtin_interviews = await _interviews(builtin_base, candidates)
+    model_interviews = await _interviews(model_base, candidates)
+    await _answer_round(builtin_base, builtin_interviews[:2], 1)  # warm-up, not measured
+    builtin_times: list[float] = []
+    overhead: list[float] = []
+    fallbacks = 0
+    model_calls = answers = 0
+    # Questions 2..rounds+1 of each interview (the last may end it: evaluation + summary
+    # calls instead of evaluation + question, still two model calls).
+    for _ in range(rounds):
+        times, _ = await _answer_round(builtin_base, builtin_interviews, concurrency)
+        builtin_times.extend(times)
+        calls_before = len(fake.calls)
+        times, failed = await _answer_round(model_base, model_interviews, concurrency)
+        calls = len(fake.calls) - calls_before
+        per_answer = calls / len(times)
+        overhead.extend(t - per_answer * delay for t in times)
+        fallbacks += failed
+        model_calls += calls
+        answers += len(times)
+
+    b, o = summary(builtin_times), summary(overhead)
+    print(
+        f"interviews: {candidates} per server, answers each: {rounds}, "
+        f"concurrency: {concurrency}, model delay: {delay * 1000:.0f} ms per call, "
+        f"model calls per answer: {model_calls / answers:.2f}, fallbacks: {fallbacks}"
+    )
+    for label, stats in (("built-in answer round trip", b), ("model: ours (minus model time)", o)):
+        print(
+            f"{label:32} p50 {stats['p50_ms']:7.1f} ms  p95 {stats['p95_ms']:7.1f} ms"
+            f"  (n={stats['n']})"
+        )
+    for q in (50, 95):
+        ratio = percentile(overhead, q) / percentile(builtin_times, q)
+        print(f"p{q} ratio overhead/built-in:        {ratio:5.2f}   (target <= 2.0)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--candidates", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--delay-ms", type=float, default=100)
+    postgres = bool(os.environ.get("BENCH_DATABASE_URL"))
+    parser.add_argument("--concurrency", type=int, default=8 if postgres else 1)
+    args = parser.parse_args()
+    delay = args.delay_ms / 1000
+
+    def delayed(call: Call) -> Reply:
+        reply = naive_model(call)
+        reply.delay = delay
+        return reply
+
+    with FakeOpenAI(delayed).running() as fake:
+        model_env = {
+            "HIRELOOP_AI_PROVIDER": "openai",
+            "HIRELOOP_AI_BASE_URL": fake.base_url,
+            "HIRELOOP_AI_API_KEY": "bench",
+            "HIRELOOP_AI_MODEL": "gpt-4o-mini",
+            "HIRELOOP_AI_TIMEOUT_SECONDS": "30",
+        }
+        with (
+            server(database_url("hireloop_bench_builtin")) as builtin_base,
+            server(database_url("hireloop_bench_model"), extra_env=model_env) as model_base,
+        ):
+            asyncio.run(
+                run(
+                    builtin_base,
+                    model_base,
+                    fake,
+                    delay,
+                    args.candidates,
+                    args.rounds,
+                    args.concurrency,
+                )
+            )
+
+
+if __name__ == "__main__":
+    main()
