@@ -5,14 +5,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from hireloop.applications import service
+from hireloop.applications import review, service
 from hireloop.applications.schemas import (
     ApplicationCreate,
     ApplicationList,
     ApplicationRead,
+    ApplicationStatusUpdate,
     Paging,
 )
-from hireloop.auth.dependencies import CurrentUser
+from hireloop.auth.dependencies import CurrentUser, RecruiterUser
 from hireloop.db import SessionDep
 from hireloop.errors import error_responses
 
@@ -62,3 +63,18 @@ async def withdraw_application(
 ) -> ApplicationRead:
     """Withdraw one's own application (its pending interview is abandoned)."""
     return ApplicationRead.model_validate(await service.withdraw(session, user, application_id))
+
+
+@router.patch("/{application_id}", responses=error_responses(401, 403, 404, 409, 422))
+async def review_application(
+    application_id: uuid.UUID,
+    data: ApplicationStatusUpdate,
+    user: RecruiterUser,
+    session: SessionDep,
+) -> ApplicationRead:
+    """Recruiters: move an application of an own posting to under_review, rejected or
+    offered. Only these moves are allowed (409 otherwise): from interview_completed to any
+    of the three; from under_review to rejected or offered; applied or interview_scheduled
+    to rejected. rejected, offered and withdrawn are final."""
+    application = await review.change_status(session, user, application_id, data.status)
+    return ApplicationRead.model_validate(application)

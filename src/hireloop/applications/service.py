@@ -133,3 +133,15 @@ async def withdraw(
         interview.status = InterviewStatus.abandoned
     await session.flush()
     return application
+
+
+async def mine_for_job(
+    session: AsyncSession, candidate: User, job_id: uuid.UUID
+) -> Application | None:
+    """The candidate's application to one job, if any (the job page shows it)."""
+    found: Application | None = await session.scalar(
+        select(Application)
+        .where(Application.candidate_id == candidate.id, Application.job_posting_id == job_id)
+        .options(joinedload(Application.interview))
+    )
+    return found

@@ -1,0 +1,1 @@
+"""Admin user management: list users, change their role, status or name."""

@@ -1,0 +1,16 @@
+"""Every page router of the web app. To add a page area, add its router here."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from hireloop.web.pages import account, candidate, interviews, jobs, profile, recruiter
+
+PAGE_ROUTERS: tuple[APIRouter, ...] = (
+    account.router,
+    jobs.router,
+    candidate.router,
+    interviews.router,
+    recruiter.router,
+    profile.router,
+)

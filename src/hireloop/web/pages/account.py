@@ -1,0 +1,97 @@
+"""Register, log in, log out, and the home page redirect."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request, Response
+from pydantic import ValidationError
+
+from hireloop.auth import service as auth_service
+from hireloop.auth.models import User, UserRole
+from hireloop.auth.schemas import PASSWORD_MIN_LENGTH, LoginRequest, UserCreate
+from hireloop.db import SessionDep
+from hireloop.errors import Conflict, Unauthorized
+from hireloop.ratelimit import limit_login
+from hireloop.web.forms import field_errors, read_form
+from hireloop.web.rendering import PageRoute, redirect, render, safe_next
+from hireloop.web.session import CsrfChecked, OptionalUser, end_session, start_session
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+
+def home_for(user: User) -> str:
+    return "/recruiter/jobs" if user.role in (UserRole.recruiter, UserRole.admin) else "/jobs"
+
+
+@router.get("/")
+async def home(user: OptionalUser) -> Response:
+    return redirect(home_for(user) if user else "/jobs")
+
+
+@router.get("/register")
+async def register_page(request: Request, user: OptionalUser) -> Response:
+    if user:
+        return redirect(home_for(user))
+    return render(
+        request,
+        "account/register.html",
+        {"values": {}, "errors": {}, "min_length": PASSWORD_MIN_LENGTH},
+    )
+
+
+@router.post("/register", dependencies=[CsrfChecked])
+async def register(request: Request, session: SessionDep, _user: OptionalUser) -> Response:
+    form = await read_form(request)
+    values = {k: form.get(k, "") for k in ("full_name", "email")}
+    errors: dict[str, str] = {}
+    try:
+        data = UserCreate.model_validate(
+            {**values, "password": form.get("password", ""), "phone": None}
+        )
+        user = await auth_service.register_user(session, data)
+    except ValidationError as exc:
+        errors = field_errors(exc)
+    except Conflict as exc:
+        errors = {"email": f"{exc.detail}. Log in instead, or use another email."}
+    if errors:
+        context = {"values": values, "errors": errors, "min_length": PASSWORD_MIN_LENGTH}
+        return render(request, "account/register.html", context, status_code=422)
+    response = redirect("/jobs", notice="registered")
+    start_session(request, response, user)
+    return response
+
+
+@router.get("/login")
+async def login_page(request: Request, user: OptionalUser) -> Response:
+    next_url = safe_next(request.query_params.get("next"), "")
+    if user:
+        return redirect(next_url or home_for(user))
+    return render(request, "account/login.html", {"values": {}, "error": None, "next": next_url})
+
+
+# The API's login limits apply here too (per IP; 429 page when exceeded).
+@router.post("/login", dependencies=[CsrfChecked, Depends(limit_login)])
+async def login(request: Request, session: SessionDep, _user: OptionalUser) -> Response:
+    form = await read_form(request)
+    next_url = safe_next(form.get("next"), "")
+    email = form.get("email", "")
+    try:
+        data = LoginRequest.model_validate({"email": email, "password": form.get("password", "")})
+        user = await auth_service.authenticate(session, str(data.email), data.password)
+    except (ValidationError, Unauthorized):
+        # One message whatever was wrong, as the API does.
+        context = {
+            "values": {"email": email},
+            "error": auth_service.INVALID_CREDENTIALS,
+            "next": next_url,
+        }
+        return render(request, "account/login.html", context, status_code=401)
+    response = redirect(next_url or home_for(user))
+    start_session(request, response, user)
+    return response
+
+
+@router.post("/logout", dependencies=[CsrfChecked])
+async def logout(request: Request) -> Response:
+    response = redirect("/jobs", notice="logged_out")
+    end_session(request, response)
+    return response

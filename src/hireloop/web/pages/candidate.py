@@ -1,0 +1,103 @@
+"""A candidate's own pages: applications (start, continue, withdraw) and practice."""
+
+from __future__ import annotations
+
+import math
+import uuid
+
+from fastapi import APIRouter, Request, Response
+
+from hireloop.applications import service as applications
+from hireloop.config import Settings
+from hireloop.db import SessionDep
+from hireloop.engine.knowledge import ROLE_TYPES, get_knowledge
+from hireloop.errors import DomainError
+from hireloop.interviews import service as interviews
+from hireloop.interviews import start
+from hireloop.interviews.schemas import InterviewStartRequest
+from hireloop.web.forms import read_form
+from hireloop.web.rendering import PageRoute, redirect, render
+from hireloop.web.session import CsrfChecked, PageUser
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+PAGE_SIZE = 20
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def role_choices() -> list[tuple[str, str]]:
+    roles = get_knowledge().roles
+    return [
+        (role_id, roles[role_id].name if role_id in roles else role_id) for role_id in ROLE_TYPES
+    ]
+
+
+@router.get("/applications")
+async def my_applications(request: Request, session: SessionDep, user: PageUser) -> Response:
+    raw = request.query_params.get("page", "1")
+    page = max(1, int(raw)) if raw.isdigit() and len(raw) < 6 else 1
+    items, total = await applications.list_mine(session, user, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    context = {
+        "applications": items,
+        "total": total,
+        "page": page,
+        "prev_url": f"/applications?page={page - 1}" if page > 1 else None,
+        "next_url": f"/applications?page={page + 1}" if page < pages else None,
+        "pages": pages,
+    }
+    return render(request, "candidate/applications.html", context)
+
+
+@router.post("/applications/{application_id}/start", dependencies=[CsrfChecked])
+async def start_job_interview(
+    application_id: uuid.UUID, request: Request, session: SessionDep, user: PageUser
+) -> Response:
+    """Starts the application's interview, or resumes it if it is already under way."""
+    result = await start.start_interview(
+        session, user, InterviewStartRequest(application_id=application_id), _settings(request)
+    )
+    return redirect(f"/interviews/{result.interview.id}")
+
+
+@router.post("/applications/{application_id}/withdraw", dependencies=[CsrfChecked])
+async def withdraw(application_id: uuid.UUID, session: SessionDep, user: PageUser) -> Response:
+    await applications.withdraw(session, user, application_id)
+    return redirect("/applications", notice="withdrawn")
+
+
+@router.get("/practice")
+async def practice_page(request: Request, session: SessionDep, user: PageUser) -> Response:
+    items, _total = await interviews.list_mine(session, user, 0, 50)
+    context = {
+        "roles": role_choices(),
+        "interviews": items,
+        "error": None,
+        "selected": "",
+    }
+    return render(request, "candidate/practice.html", context)
+
+
+@router.post("/practice", dependencies=[CsrfChecked])
+async def start_practice(request: Request, session: SessionDep, user: PageUser) -> Response:
+    form = await read_form(request)
+    role_type = form.get("role_type", "")
+    try:
+        result = await start.start_interview(
+            session, user, InterviewStartRequest(role_type=role_type or None), _settings(request)
+        )
+    except DomainError as exc:
+        items, _total = await interviews.list_mine(session, user, 0, 50)
+        context = {
+            "roles": role_choices(),
+            "interviews": items,
+            "error": "Choose a role type from the list."
+            if exc.status_code in (400, 422)
+            else exc.detail,
+            "selected": role_type,
+        }
+        return render(request, "candidate/practice.html", context, status_code=exc.status_code)
+    return redirect(f"/interviews/{result.interview.id}")

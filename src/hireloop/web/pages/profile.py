@@ -1,0 +1,133 @@
+"""The profile page: account details and, for candidates, their resumes.
+
+Candidates upload a resume (it becomes the active one), make an older one active again,
+or delete one after a confirmation page. Every rule (who may do what, accepted files,
+size limit, one active resume) lives in ``hireloop.resumes.service``; this module only
+turns forms into service calls and the service's refusals into messages on the page.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import cast
+
+from fastapi import APIRouter, Request, Response
+from fastapi import UploadFile as FastAPIUploadFile
+from starlette.datastructures import UploadFile
+
+from hireloop.auth.models import User, UserRole
+from hireloop.config import Settings
+from hireloop.db import SessionDep
+from hireloop.errors import DomainError
+from hireloop.resumes import service as resumes
+from hireloop.resumes.extraction import CONTENT_TYPES
+from hireloop.resumes.schemas import ResumeRead
+from hireloop.resumes.storage import ResumeStorage
+from hireloop.web.rendering import PageRoute, redirect, render
+from hireloop.web.session import CsrfChecked, PageUser
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+PROFILE_URL = "/profile"
+UPLOAD_FIELD = "file"
+# The service's refusals that are about the chosen file: shown beside the file field.
+# Anything else (403 for staff, 404 for someone else's resume) becomes an error page.
+FILE_PROBLEMS = (413, 415, 422)
+# Short, fixed messages after a redirect (?notice=key), like rendering.NOTICES.
+PROFILE_NOTICES = {
+    "resume_uploaded": "Resume uploaded. It is now your active resume; interviews will use it.",
+    "resume_activated": "Active resume changed. Interviews will use it from now on.",
+    "resume_deleted": "Resume deleted, together with its stored file.",
+}
+# What the file picker offers; the service still checks every upload's real content.
+ACCEPT = ",".join([".pdf", ".docx", ".txt", *CONTENT_TYPES.values()])
+
+
+def _storage(request: Request) -> ResumeStorage:
+    settings: Settings = request.app.state.settings
+    return ResumeStorage(settings.resume_directory)
+
+
+async def _render_profile(
+    request: Request,
+    session: SessionDep,
+    user: User,
+    *,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    is_candidate = user.role is UserRole.candidate
+    items = await resumes.list_resumes(session, user) if is_candidate else []
+    context: dict[str, object] = {
+        "account": user,
+        "is_candidate": is_candidate,
+        "resumes": [ResumeRead.of(resume) for resume in items],
+        "errors": {UPLOAD_FIELD: error} if error else {},
+        "accept": ACCEPT,
+        "max_mb": resumes.MAX_RESUME_BYTES // (1024 * 1024),
+    }
+    notice = PROFILE_NOTICES.get(request.query_params.get("notice", ""))
+    if notice:
+        context["notice"] = notice  # overrides render()'s lookup in the shared NOTICES
+    return render(request, "profile/profile.html", context, status_code=status_code)
+
+
+@router.get(PROFILE_URL)
+async def profile_page(request: Request, session: SessionDep, user: PageUser) -> Response:
+    return await _render_profile(request, session, user)
+
+
+@router.post(PROFILE_URL + "/resumes", dependencies=[CsrfChecked])
+async def upload_resume(request: Request, session: SessionDep, user: PageUser) -> Response:
+    # verify_csrf already parsed the multipart body; Starlette caches it on the request.
+    form = await request.form()
+    upload = form.get(UPLOAD_FIELD)
+    # request.form() yields Starlette's UploadFile (FastAPI's is a subclass of it).
+    if not isinstance(upload, UploadFile) or not (upload.filename or upload.size):
+        # Browsers send an empty, nameless part when no file was chosen.
+        return await _render_profile(
+            request, session, user, error="Choose a file to upload.", status_code=422
+        )
+    try:
+        # The service is typed for FastAPI's UploadFile, a subclass that only adds validation.
+        data = await resumes.read_upload(cast(FastAPIUploadFile, upload))
+        await resumes.upload_resume(
+            session,
+            user,
+            _storage(request),
+            file_name=upload.filename,
+            content_type=upload.content_type,
+            data=data,
+        )
+    except DomainError as exc:
+        if exc.status_code not in FILE_PROBLEMS:
+            raise
+        return await _render_profile(
+            request, session, user, error=exc.detail, status_code=exc.status_code
+        )
+    finally:
+        await upload.close()
+    return redirect(PROFILE_URL, notice="resume_uploaded")
+
+
+@router.post(PROFILE_URL + "/resumes/{resume_id}/activate", dependencies=[CsrfChecked])
+async def activate_resume(resume_id: uuid.UUID, session: SessionDep, user: PageUser) -> Response:
+    await resumes.activate_resume(session, user, resume_id)
+    return redirect(PROFILE_URL, notice="resume_activated")
+
+
+@router.get(PROFILE_URL + "/resumes/{resume_id}/delete")
+async def confirm_delete(
+    resume_id: uuid.UUID, request: Request, session: SessionDep, user: PageUser
+) -> Response:
+    """The confirmation step: works without JavaScript and with any assistive technology."""
+    resume = await resumes.owned_resume(session, user, resume_id)
+    return render(request, "profile/confirm_delete.html", {"resume": ResumeRead.of(resume)})
+
+
+@router.post(PROFILE_URL + "/resumes/{resume_id}/delete", dependencies=[CsrfChecked])
+async def delete_resume(
+    resume_id: uuid.UUID, request: Request, session: SessionDep, user: PageUser
+) -> Response:
+    await resumes.delete_resume(session, user, _storage(request), resume_id)
+    return redirect(PROFILE_URL, notice="resume_deleted")

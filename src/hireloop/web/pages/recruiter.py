@@ -1,0 +1,230 @@
+"""Recruiter pages: own postings (new, edit, pause, reopen, close), ranked applicants,
+one applicant's transcript and results, and status moves. Candidates get 403."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from pydantic import ValidationError
+
+from hireloop.applications import review
+from hireloop.applications.models import ApplicationStatus
+from hireloop.config import Settings
+from hireloop.db import SessionDep
+from hireloop.errors import Forbidden, InvalidInput, NotFound
+from hireloop.interviews import service as interviews
+from hireloop.interviews.models import InterviewStatus
+from hireloop.jobs import service as jobs
+from hireloop.jobs.models import JobPosting, JobStatus
+from hireloop.jobs.schemas import JobPostingCreate, JobPostingUpdate
+from hireloop.web.forms import FormData, blank_to_none, field_errors, read_form
+from hireloop.web.pages.interviews import TRANSCRIPT_LIMIT, results_context, role_name
+from hireloop.web.pages.jobs import CHOICES
+from hireloop.web.rendering import PageRoute, redirect, render
+from hireloop.web.session import CsrfChecked, PageRecruiter
+
+router = APIRouter(prefix="/recruiter", route_class=PageRoute, include_in_schema=False)
+PAGE_SIZE = 20
+JOB_FIELDS = (
+    "title",
+    "company",
+    "description",
+    "role_category",
+    "tech_stack",
+    "required_skills",
+    "experience_level",
+    "employment_type",
+    "work_setup",
+    "location",
+    "salary_min",
+    "salary_max",
+    "salary_currency",
+)
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _page(request: Request) -> int:
+    raw = request.query_params.get("page", "1")
+    return max(1, int(raw)) if raw.isdigit() and len(raw) < 6 else 1
+
+
+@router.get("/jobs")
+async def my_postings(request: Request, session: SessionDep, user: PageRecruiter) -> Response:
+    page = _page(request)
+    items, total = await jobs.list_managed(session, user, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    context = {
+        "jobs": items,
+        "total": total,
+        "page": page,
+        "pages": pages,
+        "prev_url": f"/recruiter/jobs?page={page - 1}" if page > 1 else None,
+        "next_url": f"/recruiter/jobs?page={page + 1}" if page < pages else None,
+    }
+    return render(request, "recruiter/jobs.html", context)
+
+
+def _form_values(job: JobPosting | None) -> dict[str, str]:
+    if job is None:
+        return {"salary_currency": "USD"}
+    values = {field: getattr(job, field) for field in JOB_FIELDS}
+    values["required_skills"] = ", ".join(job.required_skills or [])
+    return {k: "" if v is None else str(getattr(v, "value", v)) for k, v in values.items()}
+
+
+def _parse_job_form(form: FormData) -> dict[str, Any]:
+    data = blank_to_none(
+        {field: form.get(field, "").strip() for field in JOB_FIELDS},
+        "tech_stack",
+        "salary_min",
+        "salary_max",
+    )
+    data["required_skills"] = [
+        skill.strip() for skill in form.get("required_skills", "").split(",") if skill.strip()
+    ]
+    data["salary_currency"] = (data.get("salary_currency") or "").upper()
+    return data
+
+
+def _render_form(
+    request: Request,
+    job: JobPosting | None,
+    values: dict[str, str],
+    errors: dict[str, str],
+    status_code: int = 200,
+) -> Response:
+    context = {"job": job, "values": values, "errors": errors, "choices": CHOICES}
+    return render(request, "recruiter/job_form.html", context, status_code=status_code)
+
+
+@router.get("/jobs/new")
+async def new_posting_page(request: Request, _user: PageRecruiter) -> Response:
+    return _render_form(request, None, _form_values(None), {})
+
+
+@router.post("/jobs/new", dependencies=[CsrfChecked])
+async def create_posting(request: Request, session: SessionDep, user: PageRecruiter) -> Response:
+    form = await read_form(request)
+    try:
+        data = JobPostingCreate.model_validate(_parse_job_form(form))
+    except ValidationError as exc:
+        return _render_form(request, None, form, field_errors(exc), status_code=422)
+    job = await jobs.create_posting(session, user, data)
+    return redirect(f"/recruiter/jobs#job-{job.id}", notice="job_created")
+
+
+async def _managed(session: SessionDep, user: Any, job_id: uuid.UUID) -> JobPosting:
+    job = await jobs.get_posting(session, job_id)
+    if not jobs.can_manage(job, user):
+        raise Forbidden("Not authorized to change this job posting")
+    return job
+
+
+@router.get("/jobs/{job_id}/edit")
+async def edit_posting_page(
+    job_id: uuid.UUID, request: Request, session: SessionDep, user: PageRecruiter
+) -> Response:
+    job = await _managed(session, user, job_id)
+    return _render_form(request, job, _form_values(job), {})
+
+
+@router.post("/jobs/{job_id}/edit", dependencies=[CsrfChecked])
+async def edit_posting(
+    job_id: uuid.UUID, request: Request, session: SessionDep, user: PageRecruiter
+) -> Response:
+    job = await _managed(session, user, job_id)
+    form = await read_form(request)
+    try:
+        # The same validation as creating; the service re-checks the merged posting.
+        data = JobPostingCreate.model_validate(_parse_job_form(form))
+        await jobs.update_posting(
+            session, user, job_id, JobPostingUpdate.model_validate(data.model_dump())
+        )
+    except ValidationError as exc:
+        return _render_form(request, job, form, field_errors(exc), status_code=422)
+    except InvalidInput as exc:
+        return _render_form(request, job, form, {"form": exc.detail}, status_code=422)
+    return redirect("/recruiter/jobs", notice="job_saved")
+
+
+@router.post("/jobs/{job_id}/{action}", dependencies=[CsrfChecked])
+async def change_posting_status(
+    job_id: uuid.UUID, action: str, session: SessionDep, user: PageRecruiter
+) -> Response:
+    if action == "pause":
+        job = await jobs.move_posting(session, user, job_id, JobStatus.paused)
+    elif action == "reopen":
+        job = await jobs.move_posting(session, user, job_id, JobStatus.active)
+    elif action == "close":
+        job = await jobs.update_posting(
+            session, user, job_id, JobPostingUpdate(status=JobStatus.closed)
+        )
+    else:
+        raise NotFound("There is no such action.")
+    return redirect(f"/recruiter/jobs#job-{job.id}", notice=f"job_{job.status.value}")
+
+
+@router.get("/jobs/{job_id}/applicants")
+async def applicants_page(
+    job_id: uuid.UUID, request: Request, session: SessionDep, user: PageRecruiter
+) -> Response:
+    page = _page(request)
+    job, applicants, total = await review.rank_applicants(
+        session, user, job_id, (page - 1) * PAGE_SIZE, PAGE_SIZE
+    )
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    base = f"/recruiter/jobs/{job_id}/applicants"
+    context = {
+        "job": job,
+        "applicants": applicants,
+        "total": total,
+        "page": page,
+        "pages": pages,
+        "prev_url": f"{base}?page={page - 1}" if page > 1 else None,
+        "next_url": f"{base}?page={page + 1}" if page < pages else None,
+    }
+    return render(request, "recruiter/applicants.html", context)
+
+
+@router.get("/applications/{application_id}")
+async def applicant_page(
+    application_id: uuid.UUID, request: Request, session: SessionDep, user: PageRecruiter
+) -> Response:
+    found = await review.applicant(session, user, application_id)
+    settings = _settings(request)
+    context: dict[str, Any] = {
+        "applicant": found,
+        "job": found.application.job_posting,
+        "moves": review.allowed_transitions(found.application.status),
+        "messages": [],
+        "results": None,
+        "role_name": role_name(found.interview.role_type) if found.interview else "",
+    }
+    if found.interview is not None:
+        interview, messages = await interviews.transcript(
+            session, user, found.interview.id, settings, 0, TRANSCRIPT_LIMIT
+        )
+        context["messages"] = messages
+        if interview.status is InterviewStatus.completed and found.result is not None:
+            context["results"] = results_context(interview, found.result)
+    return render(request, "recruiter/applicant.html", context)
+
+
+@router.post("/applications/{application_id}/status", dependencies=[CsrfChecked])
+async def move_application(
+    application_id: uuid.UUID, request: Request, session: SessionDep, user: PageRecruiter
+) -> Response:
+    form = await read_form(request)
+    try:
+        target = ApplicationStatus(form.get("status", ""))
+    except ValueError:
+        raise InvalidInput("Choose under review, rejected or offered.") from None
+    await review.change_status(session, user, application_id, target)
+    return redirect(f"/recruiter/applications/{application_id}", notice="status_changed")

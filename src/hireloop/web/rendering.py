@@ -1,0 +1,137 @@
+"""Rendering pages, redirects, and the route class that turns errors into HTML pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from fastapi import Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.routing import APIRoute
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from hireloop.errors import DomainError
+from hireloop.web.navigation import nav_for
+from hireloop.web.session import LoginRequired, csrf_token, set_csrf_cookie
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+STATIC_DIR = Path(__file__).parent / "static"
+
+# Short, fixed messages shown after a redirect (?notice=key): the URL never carries text.
+NOTICES = {
+    "applied": "Application sent. Your interview is ready to start when you are.",
+    "already_applied": "You have already applied to this job.",
+    "withdrawn": "Application withdrawn.",
+    "registered": "Welcome to Hireloop! Your account is ready.",
+    "logged_out": "You are signed out.",
+    "job_created": "Job posting published.",
+    "job_saved": "Job posting saved.",
+    "job_paused": "Job posting paused: it no longer takes applications.",
+    "job_active": "Job posting reopened: it takes applications again.",
+    "job_closed": "Job posting closed.",
+    "status_changed": "Application status updated.",
+}
+
+
+def _humanize(value: object) -> str:
+    text = str(getattr(value, "value", value))
+    return text.replace("_", " ").capitalize()
+
+
+def _date(value: datetime | None) -> str:
+    return value.strftime("%d %b %Y") if value else ""
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        # Everything from users (job text, answers, names) is escaped unless marked safe.
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["humanize"] = _humanize
+    env.filters["date"] = _date
+    return env
+
+
+templates = Jinja2Templates(env=_environment())
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200
+) -> HTMLResponse:
+    user = getattr(request.state, "user", None)
+    notice_key = request.query_params.get("notice", "")
+    page_context = {
+        "user": user,
+        "nav": nav_for(user, request.url.path),
+        "csrf_token": csrf_token(request),
+        "notice": NOTICES.get(notice_key),
+        "current_url": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+        **(context or {}),
+    }
+    response = templates.TemplateResponse(request, template, page_context, status_code=status_code)
+    set_csrf_cookie(request, response)
+    # Pages show personal data: never let a shared cache keep them.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def redirect(url: str, notice: str | None = None) -> RedirectResponse:
+    """A 303 See Other (so the browser follows with GET), optionally with a notice key."""
+    if notice:
+        path, hash_mark, fragment = url.partition("#")
+        path += ("&" if "?" in path else "?") + urlencode({"notice": notice})
+        url = path + hash_mark + fragment
+    return RedirectResponse(url, status_code=303)
+
+
+def safe_next(value: object, default: str = "/") -> str:
+    """Only same-site paths: never redirect a user to another site after login."""
+    if isinstance(value, str) and value.startswith("/") and not value.startswith(("//", "/\\")):
+        return value
+    return default
+
+
+def render_error(request: Request, status_code: int, message: str) -> HTMLResponse:
+    titles = {
+        400: "That did not work",
+        401: "Please sign in",
+        403: "Not allowed",
+        404: "Page not found",
+        409: "Not possible right now",
+        422: "Please check your input",
+    }
+    return render(
+        request,
+        "error.html",
+        {"title": titles.get(status_code, "Something went wrong"), "message": message},
+        status_code=status_code,
+    )
+
+
+class PageRoute(APIRoute):
+    """An HTML page route: domain errors become error pages, not JSON."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def page_handler(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except LoginRequired as exc:
+                return redirect(f"/login?next={quote(exc.next_url, safe='/')}")
+            except DomainError as exc:
+                return render_error(request, exc.status_code, exc.detail)
+            except RequestValidationError:
+                # Malformed ids or parameters in a page URL: there is no such page.
+                return render_error(request, 404, "There is no page at this address.")
+
+        return page_handler

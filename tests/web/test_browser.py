@@ -1,0 +1,257 @@
+"""The web app in a real browser against a real server on 127.0.0.1 (SPEC §7).
+
+One journey, as people would use it: a recruiter posts a job (its description carries a
+<script>), a candidate registers, filters the jobs, applies, takes the whole interview
+(reloading half-way), and reads the results; a candidate who opens a recruiter page is
+refused; the recruiter sees the applicants ranked, opens the transcript and moves the
+status. Every page is checked with axe-core and screenshotted into test-artifacts/web/.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
+
+from hireloop.auth.models import UserRole
+from hireloop.auth.schemas import UserCreate
+from hireloop.auth.service import register_user
+from tests.factories import PASSWORD, auth, job_payload
+from tests.interviews.simulate import strong_answer, take_interview
+from tests.live_server import live_server, server_env
+from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, axe_source, check_page
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed"),
+]
+
+XSS = "<script>window.__pwned = true</script>"
+ANSWER = (
+    "I would start by measuring where the time goes, then fix the biggest cause first. "
+    "For example, I added an index and caching to a slow endpoint and cut p95 latency by 60%, "
+    "weighing memory use against freshness of the data."
+)
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield chromium
+        await chromium.close()
+
+
+async def new_page(browser: Browser, **options: object) -> tuple[BrowserContext, Page]:
+    context = await browser.new_context(**options)  # type: ignore[arg-type]
+    # axe-core goes into every document before the page's own scripts run.
+    await context.add_init_script(path=axe_source())
+    page = await context.new_page()
+    page.set_default_timeout(15_000)
+    return context, page
+
+
+async def create_recruiter(app: object) -> str:
+    maker = app.state.sessionmaker  # type: ignore[attr-defined]
+    email = f"recruiter-{uuid.uuid4().hex[:8]}@example.com"
+    async with maker() as session:
+        data = UserCreate(email=email, password=PASSWORD, full_name="Rita Recruiter")
+        await register_user(session, data, role=UserRole.recruiter)
+        await session.commit()
+    return email
+
+
+async def log_in(page: Page, base: str, email: str) -> None:
+    await page.goto(f"{base}/login")
+    await page.get_by_label("Email").fill(email)
+    await page.get_by_label("Password").fill(PASSWORD)
+    await page.get_by_role("button", name="Log in").click()
+
+
+async def strong_applicant(base: str, job_id: str) -> None:
+    """Another candidate, through the API, who interviews well: ranked above ours."""
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        registered = await client.post(
+            "/api/v1/auth/register",
+            json={
+                "email": f"stella-{uuid.uuid4().hex[:6]}@example.com",
+                "password": PASSWORD,
+                "full_name": "Stella Strong",
+            },
+        )
+        token = registered.json()["access_token"]
+        applied = await client.post(
+            "/api/v1/applications", json={"job_posting_id": job_id}, headers=auth(token)
+        )
+        started = await client.post(
+            "/api/v1/interviews/start",
+            json={"application_id": applied.json()["id"]},
+            headers=auth(token),
+        )
+        await take_interview(client, token, started.json(), strong_answer)
+
+
+async def answer_current_question(page: Page, text: str, *, keyboard: bool = False) -> None:
+    number = await page.locator("#q-number").inner_text()
+    await page.get_by_label(re.compile("Your answer to question")).fill(text)
+    if keyboard:
+        await page.keyboard.press("Tab")  # from the answer box to the Send button
+        await expect(page.get_by_role("button", name="Send answer")).to_be_focused()
+        await page.keyboard.press("Enter")
+    else:
+        await page.get_by_role("button", name="Send answer").click()
+    await page.wait_for_function(
+        """n => location.pathname.endsWith('/results')
+               || document.getElementById('q-number').textContent !== n""",
+        arg=number,
+    )
+
+
+async def test_candidate_and_recruiter_journey(
+    app: object, database_url: str, tmp_path: Path, browser: Browser
+) -> None:
+    env = server_env(
+        database_url, str(tmp_path), HIRELOOP_MIN_QUESTIONS="4", HIRELOOP_MAX_QUESTIONS="6"
+    )
+    recruiter_email = await create_recruiter(app)
+    title = f"Platform Engineer {uuid.uuid4().hex[:5]}"
+    with live_server(env) as (base, _process):
+        # The recruiter posts a job; the form explains what is missing first.
+        rctx, recruiter = await new_page(browser)
+        await log_in(recruiter, base, recruiter_email)
+        await expect(recruiter.get_by_role("heading", name="My postings")).to_be_visible()
+        await check_page(recruiter, "recruiter-postings-empty")
+        await recruiter.get_by_role("link", name="New posting").click()
+        await recruiter.get_by_role("button", name="Publish posting").click()
+        await expect(recruiter.get_by_text("This field is required.").first).to_be_visible()
+        await expect(recruiter.get_by_label("Job title")).to_be_focused()
+        await check_page(recruiter, "recruiter-job-form-errors")
+        payload = job_payload(title=title, description=f"Run our platform. {XSS} Be kind.")
+        for label, key in (
+            ("Job title", "title"),
+            ("Company", "company"),
+            ("Description", "description"),
+            ("Tech stack", "tech_stack"),
+            ("Location", "location"),
+        ):
+            await recruiter.get_by_label(label).fill(payload[key])
+        await recruiter.get_by_label("Required skills").fill("PostgreSQL, Docker, System design")
+        await recruiter.get_by_label("Role category").select_option("engineering")
+        await recruiter.get_by_label("Experience level").select_option("senior")
+        await recruiter.get_by_label("Employment type").select_option("permanent")
+        await recruiter.get_by_label("Work setup").select_option("remote")
+        await recruiter.get_by_role("button", name="Publish posting").click()
+        await expect(recruiter.get_by_text("Job posting published.")).to_be_visible()
+        await check_page(recruiter, "recruiter-postings")
+        job_link = recruiter.get_by_role("link", name=title, exact=True)
+        job_id = (await job_link.get_attribute("href") or "").rsplit("/", 1)[1]
+        await strong_applicant(base, job_id)
+
+        # A candidate registers, filters the list, and applies.
+        cctx, candidate = await new_page(browser)
+        await candidate.goto(f"{base}/register")
+        await check_page(candidate, "register")
+        await candidate.get_by_label("Full name").fill("Carl Candidate")
+        await candidate.get_by_label("Email").fill(f"carl-{uuid.uuid4().hex[:6]}@example.com")
+        await candidate.get_by_label("Password").fill(PASSWORD)
+        await candidate.get_by_role("button", name="Create account").click()
+        await expect(candidate.get_by_text("Welcome to Hireloop!")).to_be_visible()
+        await candidate.get_by_label("Search").fill(title)
+        await candidate.get_by_label("Work setup").select_option("remote")
+        await candidate.get_by_role("button", name="Show jobs").click()
+        assert "work_setup=remote" in candidate.url and "search=Platform" in candidate.url
+        await expect(candidate.get_by_text("1 job found")).to_be_visible()
+        await check_page(candidate, "jobs-filtered")
+        await candidate.get_by_role("link", name=title, exact=True).click()
+        # The description's <script> is shown as text and never runs.
+        await expect(candidate.get_by_text(XSS)).to_be_visible()
+        assert await candidate.evaluate("window.__pwned === undefined")
+        await check_page(candidate, "job-detail")
+        await candidate.get_by_role("button", name="Apply and get my interview").click()
+        await expect(candidate.get_by_text("Application sent.")).to_be_visible()
+        await check_page(candidate, "my-applications")
+
+        # The interview: answer, reload half-way, continue, finish.
+        await candidate.get_by_role("button", name=re.compile("^Start interview")).click()
+        await expect(candidate.locator("#q-number")).to_have_text("1")
+        await expect(
+            candidate.get_by_label(re.compile("Your answer to question 1"))
+        ).to_be_focused()
+        await check_page(candidate, "interview-start")
+        await answer_current_question(candidate, ANSWER, keyboard=True)
+        await expect(candidate.locator("#announcer")).to_contain_text("Question 2:")
+        await answer_current_question(candidate, "Second answer: " + ANSWER)
+        await candidate.reload()
+        await expect(candidate.locator("#q-number")).to_have_text("3")
+        await expect(candidate.get_by_text("Second answer: I would start")).to_be_visible()
+        await check_page(candidate, "interview-after-reload")
+        await candidate.set_viewport_size({"width": 390, "height": 844})
+        await check_page(candidate, "interview-phone")
+        await candidate.set_viewport_size({"width": 1280, "height": 800})
+        for _ in range(10):
+            if candidate.url.endswith("/results"):
+                break
+            await answer_current_question(candidate, ANSWER)
+        await candidate.wait_for_url("**/results")
+        await expect(candidate.get_by_role("heading", name="Overall score")).to_be_visible()
+        chart = candidate.get_by_role("img", name="Score per skill, out of 100")
+        await expect(chart).to_be_visible()
+        assert await chart.locator("text.chart-label").count() >= 4
+        await expect(candidate.get_by_role("heading", name="Growth areas")).to_be_visible()
+        await expect(candidate.locator("blockquote.quote").first).to_be_visible()
+        await check_page(candidate, "results")
+
+        # The profile: a wrong file is explained beside the (focused) field; a resume is listed.
+        await candidate.get_by_role("link", name="Profile").click()
+        wrong = tmp_path / "photo.png"
+        wrong.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+        await candidate.get_by_label("Resume file").set_input_files(wrong)
+        await candidate.get_by_role("button", name="Upload resume").click()
+        await expect(candidate.get_by_label("Resume file")).to_be_focused()
+        await expect(candidate.locator("#f-file-error")).to_contain_text("Unsupported")
+        await check_page(candidate, "profile-upload-error")
+        resume = tmp_path / "carl-resume.txt"
+        resume.write_text(
+            "Backend engineer with 5 years of experience.\nSkills: Python, PostgreSQL, Docker\n"
+        )
+        await candidate.get_by_label("Resume file").set_input_files(resume)
+        await candidate.get_by_role("button", name="Upload resume").click()
+        await expect(candidate.get_by_text("Resume uploaded.")).to_be_visible()
+        await expect(candidate.locator("li.tag", has_text="PostgreSQL")).to_be_visible()
+        await check_page(candidate, "profile")
+
+        # Candidates cannot reach recruiter pages.
+        await candidate.goto(f"{base}/recruiter/jobs/{job_id}/applicants")
+        await expect(candidate.get_by_role("heading", name="Not allowed")).to_be_visible()
+        await check_page(candidate, "candidate-refused")
+
+        # The recruiter sees both applicants ranked and decides.
+        await recruiter.goto(f"{base}/recruiter/jobs/{job_id}/applicants")
+        rows = recruiter.locator("tbody tr")
+        await expect(rows).to_have_count(2)
+        await expect(rows.nth(0)).to_contain_text("Stella Strong")
+        await expect(rows.nth(1)).to_contain_text("Carl Candidate")
+        await check_page(recruiter, "recruiter-applicants")
+        await recruiter.get_by_role("link", name="Review Carl Candidate").click()
+        await expect(recruiter.get_by_role("heading", name="Transcript")).to_be_visible()
+        transcript = recruiter.locator("ol.transcript")
+        await expect(transcript.get_by_text("Second answer: I would start")).to_be_visible()
+        await check_page(recruiter, "recruiter-applicant")
+        await recruiter.get_by_role("button", name="Under review").click()
+        await expect(recruiter.get_by_text("Application status updated.")).to_be_visible()
+        await expect(recruiter.locator("#status-heading")).to_contain_text("Under review")
+        await recruiter.get_by_role("button", name="Offered").click()
+        await expect(recruiter.locator("#status-heading")).to_contain_text("Offered")
+
+        # The candidate sees the decision.
+        await candidate.goto(f"{base}/applications")
+        await expect(candidate.locator("tbody")).to_contain_text("Offered")
+        await cctx.close()
+        await rctx.close()
