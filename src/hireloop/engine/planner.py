@@ -3,12 +3,16 @@
 The plan is decided once, when the interview starts: a job's required skills first
 (normalised, deduplicated, at most six), topped up with the role's core skill areas
 to between four and six skills; a standalone interview uses the role's core areas.
+With a resume, the job's required skills the resume claims come first, core areas the
+resume claims come before the others, and a standalone plan fills its free places with
+the resume's other skills.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 
 from hireloop.engine.generic import generic_skill_questions
 from hireloop.engine.knowledge import KnowledgeBase
@@ -27,12 +31,31 @@ def _generic_skill_id(name: str) -> str:
 
 
 def build_skill_plan(
-    kb: KnowledgeBase, role_type: str, required_skills: list[str] | None = None
+    kb: KnowledgeBase,
+    role_type: str,
+    required_skills: list[str] | None = None,
+    resume_skills: Sequence[str] | None = None,
 ) -> list[PlannedSkill]:
+    """The interview's skills, in the order they are assessed.
+
+    Args:
+        resume_skills: Skills the candidate's resume claims (skill names, aliases or the
+            job's own skill phrases), when the interview uses a resume.
+    """
     role = kb.roles[role_type]
+    claimed_terms = {normalize_term(skill) for skill in resume_skills or ()}
+    claimed_packs = {pack.id for skill in resume_skills or () if (pack := kb.resolve_skill(skill))}
+
+    def is_claimed(raw: str) -> bool:
+        if normalize_term(raw) in claimed_terms:
+            return True
+        pack = kb.resolve_skill(raw)
+        return pack is not None and pack.id in claimed_packs
+
     plan: list[PlannedSkill] = []
     seen: set[str] = set()
-    for raw in required_skills or []:
+    # sorted() is stable: claimed skills first, each group in the job's own order.
+    for raw in sorted(required_skills or [], key=lambda raw: not is_claimed(raw)):
         if len(plan) == MAX_PLANNED_SKILLS:
             break
         if not normalize_term(raw):
@@ -51,14 +74,25 @@ def build_skill_plan(
             seen.add(planned.id)
             plan.append(planned)
     # A job's own skills are topped up to the minimum; a standalone plan takes every core area.
+    standalone = not plan
     target = MIN_PLANNED_SKILLS if plan else MAX_PLANNED_SKILLS
-    for skill_id in role.core_skills:
+    for skill_id in sorted(role.core_skills, key=lambda skill_id: skill_id not in claimed_packs):
         if len(plan) >= target:
             break
         if skill_id not in seen:
             seen.add(skill_id)
             pack = kb.skills[skill_id]
             plan.append(PlannedSkill(id=pack.id, name=pack.name, source="role", has_pack=True))
+    if standalone:  # free places go to the resume's other skills, in the resume's order
+        for skill in resume_skills or ():
+            pack = kb.resolve_skill(skill)
+            if len(plan) >= MAX_PLANNED_SKILLS:
+                break
+            if pack is not None and pack.id not in seen and (role.technical or not pack.technical):
+                seen.add(pack.id)
+                plan.append(
+                    PlannedSkill(id=pack.id, name=pack.name, source="resume", has_pack=True)
+                )
     return plan
 
 
@@ -102,8 +136,10 @@ def opening_text(
     question_text: str,
     job_title: str | None = None,
     company: str | None = None,
+    resume_note: str | None = None,
 ) -> str:
-    """The first message: a short welcome that frames the interview, then the first question."""
+    """The first message: a short welcome that frames the interview, then the first question
+    (after ``resume_note``, a sentence about the candidate's resume, when there is one)."""
     if job_title:
         at_company = f" at {company}" if company else ""
         intro = (
@@ -118,4 +154,6 @@ def opening_text(
             f"We'll start with {skill.name} and adapt as we go. "
             "Answer in your own words, with examples from your experience where you can."
         )
+    if resume_note:
+        return f"{intro}\n\n{resume_note} {question_text}"
     return f"{intro}\n\n{question_text}"
