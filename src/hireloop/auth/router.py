@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Depends, Request, status
 
 from hireloop.auth import service
 from hireloop.auth.dependencies import CurrentUser
@@ -9,6 +9,7 @@ from hireloop.auth.schemas import LoginRequest, TokenResponse, UserCreate, UserR
 from hireloop.auth.security import create_access_token
 from hireloop.db import SessionDep
 from hireloop.errors import error_responses
+from hireloop.ratelimit import limit_login
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -29,7 +30,11 @@ async def register(data: UserCreate, request: Request, session: SessionDep) -> T
     return _token_response(request, user)
 
 
-@router.post("/login", responses=error_responses(401, 422))
+@router.post(
+    "/login",
+    responses=error_responses(401, 422, 429),
+    dependencies=[Depends(limit_login)],  # per IP and per account; 429 + Retry-After
+)
 async def login(data: LoginRequest, request: Request, session: SessionDep) -> TokenResponse:
     """Exchange email and password for an access token."""
     user = await service.authenticate(session, str(data.email), data.password)

@@ -3,11 +3,20 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 
 from hireloop.auth.models import UserRole, UserStatus
 
 PASSWORD_MIN_LENGTH = 8
+# The most guessed passwords that the length and mix rules would still let through.
+COMMON_PASSWORDS = frozenset(
+    {
+        "password1", "password12", "password123", "passw0rd", "p@ssw0rd", "p@ssword1",
+        "qwerty123", "qwerty12", "1q2w3e4r", "1qaz2wsx", "12345678a", "123456789a",
+        "abc12345", "abcd1234", "iloveyou1", "letmein1", "welcome1", "welcome123",
+        "admin123", "trustno1", "monkey123", "dragon123", "sunshine1", "football1",
+    }
+)  # fmt: skip
 
 
 class UserCreate(BaseModel):
@@ -31,7 +40,16 @@ class UserCreate(BaseModel):
             raise ValueError("password must not start or end with whitespace")
         if value.isalpha() or value.isdigit():
             raise ValueError("password must mix letters with digits or symbols")
+        if value.lower() in COMMON_PASSWORDS:
+            raise ValueError("password is too common; choose another")
         return value
+
+    @model_validator(mode="after")
+    def _password_not_email(self) -> UserCreate:
+        local_part = str(self.email).split("@", 1)[0].lower()
+        if len(local_part) >= 4 and local_part in self.password.lower():
+            raise ValueError("password must not contain your email address")
+        return self
 
 
 class LoginRequest(BaseModel):
