@@ -2,7 +2,8 @@
 
 Two real servers on 127.0.0.1 run side by side: one with the built-in engine, one with
 ``HIRELOOP_AI_PROVIDER=openai`` pointed at a fake OpenAI-compatible server (the test
-suite's, tests/providers/fake_openai.py) that answers every call after a fixed delay.
+suite's, tests/providers/fake_openai.py) that answers every call after a fixed delay
+with a fixed reply.
 The same simulated candidates answer the same number of questions on both, in
 alternating rounds. For the model server we subtract the model's time (calls per answer
 x the fixed delay) from each round trip: what remains is our own overhead per turn —
@@ -22,11 +23,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import time
 
 import httpx
-from tests.providers.fake_openai import Call, FakeOpenAI, Reply, naive_model
+from tests.providers.fake_openai import Call, FakeOpenAI, Reply
 
 from bench.harness import database_url, headers, percentile, register, server, summary
 
@@ -89,13 +91,14 @@ async def run(
 ) -> None:
     builtin_interviews = await _interviews(builtin_base, candidates)
     model_interviews = await _interviews(model_base, candidates)
-    await _answer_round(builtin_base, builtin_interviews[:2], 1)  # warm-up, not measured
+    for base in (builtin_base, model_base):  # warm-up on interviews of their own
+        await _answer_round(base, await _interviews(base, 2), 1)
     builtin_times: list[float] = []
     overhead: list[float] = []
     fallbacks = 0
     model_calls = answers = 0
-    # Questions 2..rounds+1 of each interview (the last may end it: evaluation + summary
-    # calls instead of evaluation + question, still two model calls).
+    # Answers to questions 1..rounds of each interview; none of them ends the interview
+    # (it asks at least HIRELOOP_MIN_QUESTIONS=8), so each makes exactly two model calls.
     for _ in range(rounds):
         times, _ = await _answer_round(builtin_base, builtin_interviews, concurrency)
         builtin_times.extend(times)
@@ -108,6 +111,18 @@ async def run(
         model_calls += calls
         answers += len(times)
 
+    # For reference: what one call costs a bare HTTP client beyond the delay (the fake
+    # server's own handling, loopback, timers) — included in "ours" above, not ours.
+    bare: list[float] = []
+    body = {
+        "model": "bench",
+        "messages": [{"role": "user", "content": "## Task: word the next question"}],
+    }
+    async with httpx.AsyncClient(base_url=fake.base_url) as direct:
+        for _ in range(20):
+            started = time.perf_counter()
+            (await direct.post("/chat/completions", json=body)).raise_for_status()
+            bare.append(time.perf_counter() - started - delay)
     b, o = summary(builtin_times), summary(overhead)
     print(
         f"interviews: {candidates} per server, answers each: {rounds}, "
@@ -119,6 +134,10 @@ async def run(
             f"{label:32} p50 {stats['p50_ms']:7.1f} ms  p95 {stats['p95_ms']:7.1f} ms"
             f"  (n={stats['n']})"
         )
+    print(
+        f"(reference: a bare HTTP call to the fake beyond its delay, p50 "
+        f"{percentile(bare, 50) * 1000:.1f} ms per call)"
+    )
     for q in (50, 95):
         ratio = percentile(overhead, q) / percentile(builtin_times, q)
         print(f"p{q} ratio overhead/built-in:        {ratio:5.2f}   (target <= 2.0)")
@@ -127,17 +146,31 @@ async def run(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--candidates", type=int, default=10)
-    parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--rounds", type=int, default=6, choices=range(1, 8), metavar="1-7")
     parser.add_argument("--delay-ms", type=float, default=100)
     postgres = bool(os.environ.get("BENCH_DATABASE_URL"))
     parser.add_argument("--concurrency", type=int, default=8 if postgres else 1)
     args = parser.parse_args()
     delay = args.delay_ms / 1000
 
+    # Fixed, pre-serialised replies: the fake "model" spends as little time as it can
+    # besides the delay, so what remains of the round trip is ours.
+    replies = {
+        "question": json.dumps({"question": "How would you apply this at work, concretely?"}),
+        "evaluation": json.dumps(
+            {
+                "score": 0.8,
+                "covered_points": [1],
+                "signal": "strong",
+                "evidence_quote": "",
+                "instruction_attempt": False,
+            }
+        ),
+        "summary": json.dumps({"strengths": [], "growth_areas": []}),
+    }
+
     def delayed(call: Call) -> Reply:
-        reply = naive_model(call)
-        reply.delay = delay
-        return reply
+        return Reply(content=replies[call.task], delay=delay)
 
     with FakeOpenAI(delayed).running() as fake:
         model_env = {

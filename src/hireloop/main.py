@@ -12,11 +12,17 @@ from hireloop.auth.router import router as auth_router
 from hireloop.config import Settings, get_settings
 from hireloop.db import create_engine, create_sessionmaker
 from hireloop.engine.knowledge import get_knowledge
+from hireloop.engine.providers import close_providers
 from hireloop.errors import install_error_handlers
 from hireloop.health import router as health_router
 from hireloop.interviews.router import router as interviews_router
 from hireloop.jobs.router import router as jobs_router
 from hireloop.logging import RequestIdMiddleware, configure_logging
+from hireloop.ratelimit import create_rate_limiter
+from hireloop.resumes.router import router as resumes_router
+from hireloop.security import install_security
+from hireloop.users.router import router as users_router
+from hireloop.web.app import install_web
 
 API_PREFIX = "/api/v1"
 
@@ -32,9 +38,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = create_engine(settings)
         app.state.engine = engine
         app.state.sessionmaker = create_sessionmaker(engine)
+        app.state.rate_limiter = create_rate_limiter(settings)
         try:
             yield
         finally:
+            await close_providers()  # a language model's HTTP connections, if any
+            await app.state.rate_limiter.aclose()
             await engine.dispose()
 
     app = FastAPI(
@@ -46,10 +55,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     install_error_handlers(app)
     app.add_middleware(RequestIdMiddleware)
+    install_security(app, settings)  # body limits, content types, headers, CORS
 
     api = APIRouter(prefix=API_PREFIX)
-    for router in (auth_router, jobs_router, applications_router, interviews_router):
+    for router in (
+        auth_router,
+        jobs_router,
+        applications_router,
+        interviews_router,
+        users_router,
+        resumes_router,
+    ):
         api.include_router(router)
     app.include_router(api)
     app.include_router(health_router)
+    install_web(app)  # the server-rendered pages and /static
     return app

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Header, Query, Request, Response, status
+from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response, status
 
 from hireloop.applications.schemas import Paging
 from hireloop.auth.dependencies import CurrentUser
@@ -30,6 +30,7 @@ from hireloop.interviews.schemas import (
     SessionRead,
     TranscriptPage,
 )
+from hireloop.ratelimit import limit_answers, limit_interview_starts
 
 router = APIRouter(prefix="/interviews", tags=["interviews"])
 
@@ -83,8 +84,9 @@ def progress_of(state: EngineState, settings: Settings) -> Progress:
             "model": InterviewStartResponse,
             "description": "The interview was already in progress; it is returned as it stands",
         },
-        **error_responses(400, 401, 403, 404, 409, 422),
+        **error_responses(400, 401, 403, 404, 409, 422, 429),
     },
+    dependencies=[Depends(limit_interview_starts)],  # per user; 429 + Retry-After
 )
 async def start_interview(
     data: Annotated[InterviewStartRequest, Body(openapi_examples=_START_EXAMPLES)],
@@ -151,7 +153,8 @@ async def get_interview(
 
 @router.post(
     "/{interview_id}/messages",
-    responses=error_responses(401, 403, 404, 409, 422),
+    responses=error_responses(401, 403, 404, 409, 422, 429),
+    dependencies=[Depends(limit_answers)],  # per user; 429 + Retry-After
 )
 async def answer_question(
     interview_id: uuid.UUID,

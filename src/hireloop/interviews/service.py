@@ -19,14 +19,15 @@ from hireloop.applications.models import Application, ApplicationStatus
 from hireloop.auth.models import User, UserRole
 from hireloop.config import Settings
 from hireloop.db import utcnow
-from hireloop.engine.evaluator import AnswerEvaluation, evaluate_answer, evaluate_followup
 from hireloop.engine.knowledge import get_knowledge
 from hireloop.engine.loop import AdaptiveLoop, EngineState, LoopConfig
 from hireloop.engine.planner import skill_questions
+from hireloop.engine.providers import TranscriptEntry
 from hireloop.engine.results import AnswerRecord, build_results
 from hireloop.engine.schema import Question
 from hireloop.engine.state import QuestionTurn
 from hireloop.errors import Conflict, Forbidden, NotFound
+from hireloop.interviews import ai
 from hireloop.interviews.models import (
     AssessmentResult,
     Interview,
@@ -161,7 +162,11 @@ async def _message_at(
 
 
 def question_message(
-    interview_id: uuid.UUID, sequence_number: int, turn: QuestionTurn, now: datetime
+    interview_id: uuid.UUID,
+    sequence_number: int,
+    turn: QuestionTurn,
+    now: datetime,
+    ai_meta: dict[str, object] | None = None,
 ) -> InterviewMessage:
     return InterviewMessage(
         id=uuid.uuid4(),
@@ -169,7 +174,7 @@ def question_message(
         sequence_number=sequence_number,
         message_type=MessageType.ai_question,
         content_text=turn.text,
-        meta=turn.metadata(),
+        meta={**turn.metadata(), **(ai_meta or {})},
         created_at=now,
     )
 
@@ -200,8 +205,13 @@ async def submit_answer(
     now = utcnow()
     question = current_question(state)
     sequence = await _last_sequence(session, interview.id)
-
-    evaluation = await _evaluate(session, state, question, content)
+    # The model (if one is configured) words and evaluates; the loop still decides.
+    provider = ai.provider_for(settings)
+    recent = await ai.recent_transcript(session, interview.id) if ai.uses_model(provider) else []
+    evaluated = await ai.evaluate(
+        session, provider, settings, interview, state, question, content, recent
+    )
+    evaluation = evaluated.value
     answer = InterviewMessage(
         id=uuid.uuid4(),
         interview_id=interview.id,
@@ -214,7 +224,8 @@ async def submit_answer(
             "question_message_id": state.cursor.question_message_id,
             "is_followup_answer": state.cursor.followup_asked,
             "evaluation": evaluation.model_dump(mode="json"),
-            "engine": "builtin",
+            "engine": evaluated.answered_by,
+            **evaluated.metadata(),
         },
         idempotency_key=idempotency_key,
         created_at=now,
@@ -230,7 +241,19 @@ async def submit_answer(
         stop = loop.stop_reason(state, started_at=interview.started_at or now, now=now)
         turn = None if stop else loop.next_question(state, seed=str(interview.id), now=now)
     if turn is not None:
-        reply = question_message(interview.id, sequence + 2, turn, now)
+        turn, ai_meta = await ai.word_question(
+            provider,
+            settings,
+            interview,
+            state,
+            turn,
+            current_question(state),
+            job=interview.job_posting,
+            transcript=[*recent, TranscriptEntry(speaker="candidate", text=content)][
+                -ai.TRANSCRIPT_MESSAGES :
+            ],
+        )
+        reply = question_message(interview.id, sequence + 2, turn, now, ai_meta)
         state.cursor.question_message_id = str(reply.id)
         session.add(reply)
         store_engine_state(row, state)
@@ -241,17 +264,6 @@ async def submit_answer(
     await session.flush()
     closing = await complete_interview(session, interview, settings, reason=stop or "nothing_left")
     return TurnResult(interview, row, answer, closing)
-
-
-async def _evaluate(
-    session: AsyncSession, state: EngineState, question: Question, content: str
-) -> AnswerEvaluation:
-    original_id = state.cursor.followup_of_message_id
-    if state.cursor.followup_asked and original_id:
-        original = await session.get(InterviewMessage, uuid.UUID(original_id))
-        if original is not None:
-            return evaluate_followup(question, original.content_text, content)
-    return evaluate_answer(question, content)
 
 
 async def complete_interview(
@@ -273,6 +285,10 @@ async def complete_interview(
     }
     job = interview.job_posting
     results = build_results(state, answers, job.experience_level.value if job else None)
+    # A model may word strengths and growth areas; scores and levels stay the engine's.
+    results, wording = await ai.word_results(
+        ai.provider_for(settings), settings, interview, state, results, job=job
+    )
     session.add(
         AssessmentResult(
             interview_id=interview.id,
@@ -294,7 +310,7 @@ async def complete_interview(
         sequence_number=await _last_sequence(session, interview.id) + 1,
         message_type=MessageType.ai_closing,
         content_text=CLOSING_TEXT,
-        meta={"stop_reason": reason},
+        meta={"stop_reason": reason, "results_wording": wording},
         created_at=now,
     )
     session.add(closing)

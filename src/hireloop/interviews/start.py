@@ -20,6 +20,7 @@ from hireloop.engine.loop import EngineState, SkillState
 from hireloop.engine.planner import build_skill_plan, opening_text
 from hireloop.engine.schema import Difficulty
 from hireloop.errors import BadRequest, Conflict, Forbidden, InvalidInput, NotFound
+from hireloop.interviews import ai
 from hireloop.interviews.models import (
     Interview,
     InterviewMessage,
@@ -30,6 +31,7 @@ from hireloop.interviews.models import (
 from hireloop.interviews.schemas import InterviewStartRequest
 from hireloop.interviews.service import loop_for, question_message, store_engine_state
 from hireloop.jobs.models import JobPosting, JobStatus
+from hireloop.resumes.interviews import interview_resume
 from hireloop.resumes.models import Resume
 
 log = structlog.get_logger(__name__)
@@ -164,7 +166,9 @@ async def _begin(
     """Move a scheduled interview to in_progress: plan, session state, first question."""
     kb = get_knowledge()
     now = utcnow()
-    plan = build_skill_plan(kb, interview.role_type, job.required_skills if job else None)
+    required = job.required_skills if job else None
+    resume = await interview_resume(session, interview, required)  # given, else the active one
+    plan = build_skill_plan(kb, interview.role_type, required, resume.claims if resume else None)
     state = EngineState(
         skill_plan=plan,
         skills_pending=[skill.id for skill in plan],
@@ -177,6 +181,8 @@ async def _begin(
     if turn is None:  # the loader guarantees warm-up questions for every skill
         raise RuntimeError(f"no first question for role {interview.role_type}")
     skill = state.skill(turn.skill_id)
+    resume_note = resume.reference(kb, skill) if resume else None
+    turn, ai_meta = await ai.word_opening_question(settings, interview, state, turn, job)
     turn = turn.model_copy(
         update={
             "text": opening_text(
@@ -186,10 +192,13 @@ async def _begin(
                 turn.text,
                 job_title=job.title if job else None,
                 company=job.company if job else None,
+                resume_note=resume_note,
             )
         }
     )
-    message = question_message(interview.id, 1, turn, now)
+    message = question_message(interview.id, 1, turn, now, ai_meta)
+    if resume_note:
+        message.meta = {**message.meta, "resume_reference": True}
     state.cursor.question_message_id = str(message.id)
     row = InterviewSession(interview_id=interview.id, last_activity_at=now)
     store_engine_state(row, state)

@@ -1,0 +1,247 @@
+"""The interview's side of the AI provider (SPEC §6).
+
+Builds provider requests from the engine state and the job posting, and records what
+each call cost on the interview. The adaptive loop has already decided what to ask;
+these helpers only let the configured provider word it, evaluate answers and word the
+results summary. With the built-in provider nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hireloop.config import Settings
+from hireloop.engine.evaluator import AnswerEvaluation
+from hireloop.engine.knowledge import get_knowledge
+from hireloop.engine.loop import STRONG, EngineState
+from hireloop.engine.planner import skill_questions
+from hireloop.engine.prompts import JobContext
+from hireloop.engine.providers import (
+    BUILTIN,
+    EvaluationRequest,
+    InterviewContext,
+    InterviewProvider,
+    ProviderReply,
+    QuestionRequest,
+    SkillSummary,
+    SummaryRequest,
+    TranscriptEntry,
+    cost_usd,
+    get_provider,
+)
+from hireloop.engine.results import ResultsData, SkillResult
+from hireloop.engine.schema import Question
+from hireloop.engine.state import QuestionTurn
+from hireloop.interviews.models import Interview, InterviewMessage, MessageType
+from hireloop.jobs.models import JobPosting
+
+# How much of the conversation a model sees when wording the next question.
+TRANSCRIPT_MESSAGES = 6
+
+
+def provider_for(settings: Settings) -> InterviewProvider:
+    return get_provider(settings)
+
+
+def uses_model(provider: InterviewProvider) -> bool:
+    return provider.name != BUILTIN
+
+
+def job_context(job: JobPosting | None) -> JobContext | None:
+    if job is None:
+        return None
+    return JobContext(
+        title=job.title,
+        company=job.company,
+        role_category=job.role_category.value,
+        experience_level=job.experience_level.value,
+        tech_stack=job.tech_stack,
+        required_skills=list(job.required_skills or []),
+        description=job.description,
+    )
+
+
+def interview_context(
+    interview: Interview, state: EngineState, settings: Settings, job: JobPosting | None
+) -> InterviewContext:
+    return InterviewContext(
+        role_type=interview.role_type,
+        job=job_context(job),
+        phase=state.current_difficulty_level,
+        question_number=max(1, state.questions_asked_count),
+        max_questions=settings.max_questions,
+    )
+
+
+async def recent_transcript(
+    session: AsyncSession, interview_id: uuid.UUID
+) -> list[TranscriptEntry]:
+    """The last few questions and answers, oldest first (the newest is the open question)."""
+    rows = await session.scalars(
+        select(InterviewMessage)
+        .where(InterviewMessage.interview_id == interview_id)
+        .order_by(InterviewMessage.sequence_number.desc())
+        .limit(TRANSCRIPT_MESSAGES)
+    )
+    return [
+        TranscriptEntry(
+            speaker="candidate"
+            if m.message_type is MessageType.candidate_response
+            else "interviewer",
+            text=m.content_text,
+        )
+        for m in reversed(list(rows))
+    ]
+
+
+def record_usage(interview: Interview, reply: ProviderReply[Any], settings: Settings) -> None:
+    """Add a call's tokens to the interview; the cost follows from the running totals."""
+    if reply.provider == BUILTIN:
+        return
+    interview.ai_provider = reply.provider
+    interview.ai_model_used = reply.model
+    interview.prompt_tokens = (interview.prompt_tokens or 0) + reply.usage.prompt_tokens
+    interview.completion_tokens = (interview.completion_tokens or 0) + reply.usage.completion_tokens
+    interview.total_tokens_used = interview.prompt_tokens + interview.completion_tokens
+    interview.cost_usd = cost_usd(
+        settings.ai_prices,
+        interview.ai_model_used,
+        interview.prompt_tokens,
+        interview.completion_tokens,
+    )
+
+
+async def word_question(
+    provider: InterviewProvider,
+    settings: Settings,
+    interview: Interview,
+    state: EngineState,
+    turn: QuestionTurn,
+    question: Question,
+    *,
+    job: JobPosting | None,
+    transcript: list[TranscriptEntry],
+) -> tuple[QuestionTurn, dict[str, object]]:
+    """The loop's chosen question, worded by the provider; plus its message metadata."""
+    request = QuestionRequest(
+        context=interview_context(interview, state, settings, job),
+        skill_name=turn.skill_name,
+        difficulty=turn.difficulty,
+        is_followup=turn.is_followup,
+        reference=turn.text,
+        key_points=[k.point for k in question.key_points],
+        recent_transcript=transcript,
+    )
+    reply = await provider.word_question(request)
+    record_usage(interview, reply, settings)
+    return turn.model_copy(update={"text": reply.value.text}), reply.metadata()
+
+
+async def evaluate(
+    session: AsyncSession,
+    provider: InterviewProvider,
+    settings: Settings,
+    interview: Interview,
+    state: EngineState,
+    question: Question,
+    answer: str,
+    recent: list[TranscriptEntry],
+) -> ProviderReply[AnswerEvaluation]:
+    """Evaluate the answer to the open question; a follow-up's answer is evaluated
+    together with the answer it follows up."""
+    cursor = state.cursor
+    assert cursor.skill_id is not None
+    original_text: str | None = None
+    if cursor.followup_asked and cursor.followup_of_message_id:
+        original = await session.get(InterviewMessage, uuid.UUID(cursor.followup_of_message_id))
+        if original is not None:
+            original_text = original.content_text
+    asked = next((e.text for e in reversed(recent) if e.speaker == "interviewer"), question.text)
+    request = EvaluationRequest(
+        context=interview_context(interview, state, settings, interview.job_posting),
+        skill_name=state.skill(cursor.skill_id).name,
+        difficulty=cursor.skill_difficulty.get(cursor.skill_id, question.difficulty),
+        question=question,
+        asked_text=asked,
+        answer=answer,
+        original_answer=original_text,
+    )
+    reply = await provider.evaluate(request)
+    record_usage(interview, reply, settings)
+    return reply
+
+
+def _summary_of(result: SkillResult) -> SkillSummary:
+    return SkillSummary(
+        skill_id=result.skill_id,
+        skill_name=result.skill_name,
+        level=result.level.value,
+        score=result.score or 0.0,
+        missed_points=result.missed_points[:5],
+        quotes=[e["quote"] for e in result.evidence],
+    )
+
+
+async def word_results(
+    provider: InterviewProvider,
+    settings: Settings,
+    interview: Interview,
+    state: EngineState,
+    results: ResultsData,
+    *,
+    job: JobPosting | None,
+) -> tuple[ResultsData, dict[str, object]]:
+    """Strengths and growth areas worded by the model, for the skills the engine chose.
+
+    Scores, levels, evidence and insufficient-evidence skills are never sent back by the
+    model: only the wording of skills that already qualify changes.
+    """
+    if not uses_model(provider):
+        return results, {"provider": BUILTIN, "model": None, "fallback": False}
+    # The same rule build_results uses to pick strengths, in the same order.
+    strong = [r for r in results.skill_results if r.score is not None and r.score >= STRONG * 100]
+    growth_ids = {g["skill_id"] for g in results.growth_areas}
+    growth = [r for r in results.skill_results if r.skill_id in growth_ids]
+    if len(strong) != len(results.strengths) or not (strong or growth):
+        return results, {"provider": provider.name, "model": provider.model, "skipped": True}
+    request = SummaryRequest(
+        context=interview_context(interview, state, settings, job),
+        strengths=[_summary_of(r) for r in strong],
+        growth_areas=[_summary_of(r) for r in growth],
+    )
+    reply = await provider.summarize(request)
+    record_usage(interview, reply, settings)
+    draft = reply.value
+    strengths = [
+        f"{r.skill_name}: {r.level.value} level. {draft.strengths[r.skill_id]}"
+        if r.skill_id in draft.strengths
+        else original
+        for r, original in zip(strong, results.strengths, strict=True)
+    ]
+    growth_areas = [
+        {**g, "suggestion": draft.growth_suggestions.get(g["skill_id"], g["suggestion"])}
+        for g in results.growth_areas
+    ]
+    worded = results.model_copy(update={"strengths": strengths, "growth_areas": growth_areas})
+    return worded, reply.metadata()
+
+
+async def word_opening_question(
+    settings: Settings,
+    interview: Interview,
+    state: EngineState,
+    turn: QuestionTurn,
+    job: JobPosting | None,
+) -> tuple[QuestionTurn, dict[str, object]]:
+    """The first question, worded by the configured provider (the welcome stays ours)."""
+    planned = state.skill(turn.skill_id)
+    pack = skill_questions(get_knowledge(), planned)
+    question = next(q for q in pack if q.id == turn.question_id)
+    provider = provider_for(settings)
+    return await word_question(
+        provider, settings, interview, state, turn, question, job=job, transcript=[]
+    )
