@@ -11,25 +11,13 @@ import pytest
 import yaml
 
 from hireloop.jobs.models import EmploymentType, ExperienceLevel, RoleCategory, WorkSetup
+from hireloop.jobs.schemas import JobPostingCreate
 from hireloop.jobs.seed import SEED_FILE, load_seed_postings
 
 Posting = dict[str, Any]
 
-KEYS = {
-    "title",
-    "company",
-    "description",
-    "role_category",
-    "tech_stack",
-    "required_skills",
-    "experience_level",
-    "employment_type",
-    "work_setup",
-    "location",
-    "salary_min",
-    "salary_max",
-    "salary_currency",
-}
+# Every posting has exactly the fields of the API's create schema.
+KEYS = set(JobPostingCreate.model_fields)
 
 # First technology of a tech stack -> the stack family demo data should show off.
 STACK_FAMILIES = {

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from hireloop.auth.models import UserRole
 from hireloop.auth.security import decode_access_token
 from hireloop.resumes.models import Resume
-from tests.factories import auth, create_job, create_staff_user, register_candidate
+from tests.factories import apply, auth, create_job, create_staff_user, register_candidate
 
 CANDIDATES = ("cand_a", "cand_b")
 RECRUITERS = ("rec_1", "rec_2")
@@ -77,15 +77,6 @@ async def _start(client: AsyncClient, token: str, body: dict[str, Any]) -> str:
     return interview_id
 
 
-async def _apply(client: AsyncClient, token: str, job_id: str) -> dict[str, Any]:
-    response = await client.post(
-        "/api/v1/applications", json={"job_posting_id": job_id}, headers=auth(token)
-    )
-    assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    return body
-
-
 async def build_world(client: AsyncClient, app: Any) -> World:
     world = World()
     settings = app.state.settings
@@ -123,7 +114,7 @@ async def build_world(client: AsyncClient, app: Any) -> World:
     # rec_2's job and completed it (results exist). Each also has a practice interview.
     for cand, rec, complete in (("cand_a", "rec_1", False), ("cand_b", "rec_2", True)):
         token = world.tokens[cand]
-        application = await _apply(client, token, active[rec])
+        application = await apply(client, token, active[rec])
         world.applications.append(
             Target({"application_id": application["id"]}, candidate=cand, recruiter=rec)
         )
@@ -145,7 +136,7 @@ async def build_world(client: AsyncClient, app: Any) -> World:
         )
         recruiters = {rec}
         if cand == "cand_b":  # cand_b also applied to rec_1's job: a scheduled interview
-            scheduled = await _apply(client, token, active["rec_1"])
+            scheduled = await apply(client, token, active["rec_1"])
             world.applications.append(
                 Target({"application_id": scheduled["id"]}, candidate=cand, recruiter="rec_1")
             )

@@ -28,21 +28,8 @@ from hireloop.web.session import CsrfChecked, PageRecruiter
 
 router = APIRouter(prefix="/recruiter", route_class=PageRoute, include_in_schema=False)
 PAGE_SIZE = 20
-JOB_FIELDS = (
-    "title",
-    "company",
-    "description",
-    "role_category",
-    "tech_stack",
-    "required_skills",
-    "experience_level",
-    "employment_type",
-    "work_setup",
-    "location",
-    "salary_min",
-    "salary_max",
-    "salary_currency",
-)
+# The posting form edits exactly the fields a recruiter can send to the API.
+JOB_FIELDS = tuple(JobPostingCreate.model_fields)
 
 
 def _settings(request: Request) -> Settings:
