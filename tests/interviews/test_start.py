@@ -200,3 +200,28 @@ async def test_openapi_shows_both_examples_and_every_error(client: AsyncClient) 
     assert {"role_type": "python"} in values
     assert any(set(value) == {"application_id"} for value in values)
     assert {"200", "201", "400", "401", "403", "404", "409", "422"} <= set(operation["responses"])
+
+
+async def test_application_without_a_scheduled_interview_gets_one(
+    client: AsyncClient, app: object
+) -> None:
+    """Applications from before interviews were scheduled at apply time still start."""
+    from sqlalchemy import delete, update
+
+    from hireloop.applications.models import Application
+    from hireloop.interviews.models import Interview
+
+    _posting, application, token = await _job_and_application(client, app, tech_stack="Rust")
+    async with app.state.sessionmaker() as session:  # type: ignore[attr-defined]
+        application_id = uuid.UUID(application["id"])
+        await session.execute(
+            update(Application).where(Application.id == application_id).values(interview_id=None)
+        )
+        await session.execute(delete(Interview).where(Interview.application_id == application_id))
+        await session.commit()
+    response = await client.post(
+        START, json={"application_id": application["id"]}, headers=auth(token)
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["role_type"] == "rust"
+    assert response.json()["application_id"] == application["id"]

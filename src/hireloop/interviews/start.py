@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import structlog
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from hireloop.applications.models import Application, ApplicationStatus
 from hireloop.applications.service import role_type_for_job
@@ -97,13 +97,7 @@ async def _start_job_linked(
     resume_id: uuid.UUID | None,
     settings: Settings,
 ) -> StartResult:
-    # One query for the application, its job and its scheduled interview; the interview
-    # row is locked so two concurrent starts cannot both begin it.
-    application = await session.scalar(
-        select(Application)
-        .where(Application.id == application_id)
-        .options(joinedload(Application.job_posting), joinedload(Application.interview))
-    )
+    application = await _application_with_locked_interview(session, application_id)
     if application is None:
         raise NotFound(f"Application {application_id} not found")
     if application.candidate_id != user.id:
@@ -117,14 +111,6 @@ async def _start_job_linked(
         job_posting_id=str(job.id),
     )
     interview = application.interview
-    if interview is not None:
-        interview = await session.scalar(
-            select(Interview)
-            .where(Interview.id == interview.id)
-            .options(joinedload(Interview.session))
-            .with_for_update(of=Interview)
-            .execution_options(populate_existing=True)
-        )
     if interview is not None and interview.status is InterviewStatus.in_progress:
         result = await _resume(session, interview)
         _log_started(result, job_linked=True)
@@ -149,6 +135,9 @@ async def _start_job_linked(
         )
         session.add(interview)
         application.interview = interview
+        # Messages and session state refer to it without an ORM relationship, so the
+        # interview row must exist before they are inserted.
+        await session.flush()
     # The job decides, whatever role_type the client sent.
     interview.role_type = role_type
     interview.job_posting_id = job.id
@@ -158,6 +147,38 @@ async def _start_job_linked(
     result = await _begin(session, interview, job=job, settings=settings)
     _log_started(result, job_linked=True)
     return result
+
+
+async def _application_with_locked_interview(
+    session: AsyncSession, application_id: uuid.UUID
+) -> Application | None:
+    """The application with its job, its scheduled interview and session, in one query.
+
+    The interview row is locked (FOR UPDATE on PostgreSQL; SQLite transactions already
+    hold the write lock) so two concurrent starts cannot both begin it.
+    """
+    application = await session.scalar(
+        select(Application)
+        .join(Application.job_posting)
+        .join(Interview, Interview.id == Application.interview_id)
+        .outerjoin(InterviewSession, InterviewSession.interview_id == Interview.id)
+        .where(Application.id == application_id)
+        .options(
+            contains_eager(Application.job_posting),
+            contains_eager(Application.interview).contains_eager(Interview.session),
+        )
+        .with_for_update(of=Interview)
+        .execution_options(populate_existing=True)
+    )
+    if application is not None:
+        return application
+    # Unknown, or an application whose interview is gone (e.g. from before interviews
+    # were scheduled at apply time): load it without one.
+    return await session.scalar(
+        select(Application)
+        .where(Application.id == application_id)
+        .options(joinedload(Application.job_posting), joinedload(Application.interview))
+    )
 
 
 async def _begin(
