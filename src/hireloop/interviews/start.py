@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import structlog
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from hireloop.applications.models import Application, ApplicationStatus
 from hireloop.applications.service import role_type_for_job
@@ -31,7 +31,7 @@ from hireloop.interviews.models import (
 from hireloop.interviews.schemas import InterviewStartRequest
 from hireloop.interviews.service import loop_for, question_message, store_engine_state
 from hireloop.jobs.models import JobPosting, JobStatus
-from hireloop.resumes.interviews import interview_resume
+from hireloop.resumes.interviews import NOT_LOOKED_UP, interview_resume
 from hireloop.resumes.models import Resume
 
 log = structlog.get_logger(__name__)
@@ -97,7 +97,7 @@ async def _start_job_linked(
     resume_id: uuid.UUID | None,
     settings: Settings,
 ) -> StartResult:
-    application = await _application_with_locked_interview(session, application_id)
+    application, active_resume = await _application_with_locked_interview(session, application_id)
     if application is None:
         raise NotFound(f"Application {application_id} not found")
     if application.candidate_id != user.id:
@@ -144,51 +144,66 @@ async def _start_job_linked(
     if resume_id is not None:
         interview.resume_id = resume_id
     application.status = ApplicationStatus.interview_in_progress
-    result = await _begin(session, interview, job=job, settings=settings)
+    result = await _begin(session, interview, job=job, settings=settings, active=active_resume)
     _log_started(result, job_linked=True)
     return result
 
 
 async def _application_with_locked_interview(
     session: AsyncSession, application_id: uuid.UUID
-) -> Application | None:
-    """The application with its job, its scheduled interview and session, in one query.
+) -> tuple[Application | None, Resume | object | None]:
+    """The application with its job, its scheduled interview and session, and the
+    candidate's active resume, in one query.
 
     The interview row is locked (FOR UPDATE on PostgreSQL; SQLite transactions already
     hold the write lock) so two concurrent starts cannot both begin it.
     """
-    application = await session.scalar(
-        select(Application)
-        .join(Application.job_posting)
-        .join(Interview, Interview.id == Application.interview_id)
-        .outerjoin(InterviewSession, InterviewSession.interview_id == Interview.id)
-        .where(Application.id == application_id)
-        .options(
-            contains_eager(Application.job_posting),
-            contains_eager(Application.interview).contains_eager(Interview.session),
+    active_resume = aliased(Resume)
+    row = (
+        await session.execute(
+            select(Application, active_resume)
+            .join(Application.job_posting)
+            .join(Interview, Interview.id == Application.interview_id)
+            .outerjoin(InterviewSession, InterviewSession.interview_id == Interview.id)
+            .outerjoin(
+                active_resume,
+                (active_resume.candidate_id == Application.candidate_id)
+                & active_resume.is_active.is_(True),
+            )
+            .where(Application.id == application_id)
+            .options(
+                contains_eager(Application.job_posting),
+                contains_eager(Application.interview).contains_eager(Interview.session),
+            )
+            .with_for_update(of=Interview)
+            .execution_options(populate_existing=True)
         )
-        .with_for_update(of=Interview)
-        .execution_options(populate_existing=True)
-    )
-    if application is not None:
-        return application
+    ).first()
+    if row is not None:
+        return row[0], row[1]
     # Unknown, or an application whose interview is gone (e.g. from before interviews
     # were scheduled at apply time): load it without one.
-    return await session.scalar(
+    application = await session.scalar(
         select(Application)
         .where(Application.id == application_id)
         .options(joinedload(Application.job_posting), joinedload(Application.interview))
     )
+    return application, NOT_LOOKED_UP
 
 
 async def _begin(
-    session: AsyncSession, interview: Interview, job: JobPosting | None, settings: Settings
+    session: AsyncSession,
+    interview: Interview,
+    job: JobPosting | None,
+    settings: Settings,
+    active: Resume | object | None = NOT_LOOKED_UP,
 ) -> StartResult:
     """Move a scheduled interview to in_progress: plan, session state, first question."""
     kb = get_knowledge()
     now = utcnow()
     required = job.required_skills if job else None
-    resume = await interview_resume(session, interview, required)  # given, else the active one
+    # The resume given, else the active one (already loaded on the job-linked path).
+    resume = await interview_resume(session, interview, required, active)
     plan = build_skill_plan(kb, interview.role_type, required, resume.claims if resume else None)
     state = EngineState(
         skill_plan=plan,

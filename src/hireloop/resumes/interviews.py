@@ -43,13 +43,25 @@ class InterviewResume:
         return None
 
 
+NOT_LOOKED_UP = object()
+
+
 async def interview_resume(
-    session: AsyncSession, interview: Interview, required_skills: list[str] | None
+    session: AsyncSession,
+    interview: Interview,
+    required_skills: list[str] | None,
+    active_resume: Resume | object | None = NOT_LOOKED_UP,
 ) -> InterviewResume | None:
     """The resume an interview uses: the one it names (already checked to be the
-    candidate's), else the candidate's active resume. Records it on the interview."""
+    candidate's), else the candidate's active resume. Records it on the interview.
+
+    ``active_resume`` is the active resume when the caller already loaded it (or None
+    when it found there is none), which saves a query on the hot start path.
+    """
     if interview.resume_id is not None:
         resume = await session.get(Resume, interview.resume_id)
+    elif isinstance(active_resume, Resume) or active_resume is None:
+        resume = active_resume
     else:
         resume = await session.scalar(
             select(Resume).where(
