@@ -9,18 +9,29 @@ Not part of the product: ``hireloop serve`` never loads this module.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
-from sqlalchemy import event
+from sqlalchemy import Column, DateTime, MetaData, Table, Uuid, event, insert
+from sqlalchemy.exc import DBAPIError
 
 from hireloop.auth.dependencies import CurrentUser
-from hireloop.db import SessionDep
+from hireloop.db import SessionDep, utcnow
 from hireloop.main import create_app
-from hireloop.resumes.models import Resume
+
+# The baseline writes to a table of its own, so it never slows the product's queries.
+_bench_metadata = MetaData()
+baseline_rows = Table(
+    "bench_baseline",
+    _bench_metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("user_id", Uuid, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
 
 _statements: ContextVar[list[int] | None] = ContextVar("bench_statements", default=None)
 
@@ -40,6 +51,10 @@ def create_bench_app() -> FastAPI:
     @asynccontextmanager
     async def lifespan(application: FastAPI):  # type: ignore[no-untyped-def]
         async with product_lifespan(application):
+            # Two workers may race to create it; the loser finds it there.
+            with contextlib.suppress(DBAPIError):
+                async with application.state.engine.begin() as connection:
+                    await connection.run_sync(_bench_metadata.create_all)
             event.listen(application.state.engine.sync_engine, "before_cursor_execute", _count)
             yield
 
@@ -60,15 +75,10 @@ def create_bench_app() -> FastAPI:
 
     @app.post("/bench/baseline", status_code=201)
     async def baseline(user: CurrentUser, session: SessionDep) -> dict[str, str]:
-        row = Resume(
-            id=uuid.uuid4(),
-            candidate_id=user.id,
-            file_name="baseline.txt",
-            content_type="text/plain",
-            size=0,
+        row_id = uuid.uuid4()
+        await session.execute(
+            insert(baseline_rows).values(id=row_id, user_id=user.id, created_at=utcnow())
         )
-        session.add(row)
-        await session.flush()
-        return {"id": str(row.id)}
+        return {"id": str(row_id)}
 
     return app

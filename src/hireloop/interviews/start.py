@@ -167,8 +167,8 @@ async def _application_with_locked_interview(
             .outerjoin(InterviewSession, InterviewSession.interview_id == Interview.id)
             .outerjoin(
                 active_resume,
-                (active_resume.candidate_id == Application.candidate_id)
-                & active_resume.is_active.is_(True),
+                # A bare boolean predicate, so PostgreSQL uses the one-active partial index.
+                (active_resume.candidate_id == Application.candidate_id) & active_resume.is_active,
             )
             .where(Application.id == application_id)
             .options(

@@ -64,9 +64,7 @@ async def interview_resume(
         resume = active_resume
     else:
         resume = await session.scalar(
-            select(Resume).where(
-                Resume.candidate_id == interview.candidate_id, Resume.is_active.is_(True)
-            )
+            select(Resume).where(Resume.candidate_id == interview.candidate_id, Resume.is_active)
         )
     if resume is None:
         return None
