@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Coroutine
 from datetime import datetime
 from pathlib import Path
@@ -135,3 +136,24 @@ class PageRoute(APIRoute):
                 return render_error(request, 404, "There is no page at this address.")
 
         return page_handler
+
+
+# Listing APIs accept skip <= 100,000; with 20 per page that is page 5,000.
+MAX_PAGE = 5000
+
+
+def page_number(request: Request) -> int:
+    """The ``?page=`` of a listing page; anything unusable means the first page."""
+    raw = request.query_params.get("page", "1")
+    return max(1, min(int(raw), MAX_PAGE)) if raw.isdigit() and len(raw) < 6 else 1
+
+
+def pager(page: int, total: int, page_size: int, url_for: Callable[[int], str]) -> dict[str, Any]:
+    """Template context for the ``pager`` macro."""
+    pages = max(1, math.ceil(total / page_size))
+    return {
+        "page": page,
+        "pages": pages,
+        "prev_url": url_for(page - 1) if page > 1 else None,
+        "next_url": url_for(page + 1) if page < pages else None,
+    }

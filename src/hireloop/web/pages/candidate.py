@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import uuid
 
 from fastapi import APIRouter, Request, Response
@@ -16,7 +15,7 @@ from hireloop.interviews import service as interviews
 from hireloop.interviews import start
 from hireloop.interviews.schemas import InterviewStartRequest
 from hireloop.web.forms import read_form
-from hireloop.web.rendering import PageRoute, redirect, render
+from hireloop.web.rendering import PageRoute, page_number, pager, redirect, render
 from hireloop.web.session import CsrfChecked, PageUser
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -37,17 +36,12 @@ def role_choices() -> list[tuple[str, str]]:
 
 @router.get("/applications")
 async def my_applications(request: Request, session: SessionDep, user: PageUser) -> Response:
-    raw = request.query_params.get("page", "1")
-    page = max(1, int(raw)) if raw.isdigit() and len(raw) < 6 else 1
+    page = page_number(request)
     items, total = await applications.list_mine(session, user, (page - 1) * PAGE_SIZE, PAGE_SIZE)
-    pages = max(1, math.ceil(total / PAGE_SIZE))
     context = {
         "applications": items,
         "total": total,
-        "page": page,
-        "prev_url": f"/applications?page={page - 1}" if page > 1 else None,
-        "next_url": f"/applications?page={page + 1}" if page < pages else None,
-        "pages": pages,
+        **pager(page, total, PAGE_SIZE, lambda number: f"/applications?page={number}"),
     }
     return render(request, "candidate/applications.html", context)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import uuid
 from typing import Any
 from urllib.parse import urlencode
@@ -17,7 +16,7 @@ from hireloop.errors import Conflict
 from hireloop.jobs import service as jobs
 from hireloop.jobs.models import EmploymentType, ExperienceLevel, RoleCategory, WorkSetup
 from hireloop.jobs.schemas import JobPostingFilters
-from hireloop.web.rendering import PageRoute, redirect, render
+from hireloop.web.rendering import PageRoute, page_number, pager, redirect, render
 from hireloop.web.session import CsrfChecked, OptionalUser, PageUser
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -55,37 +54,27 @@ def _filters_from_query(request: Request) -> tuple[dict[str, str], list[str]]:
         return {k: v for k, v in query.items() if k not in bad}, sorted(bad)
 
 
-def _page_number(request: Request) -> int:
-    raw = request.query_params.get("page", "1")
-    return max(1, min(int(raw), 5000)) if raw.isdigit() else 1
-
-
 @router.get("/jobs")
 async def job_list(request: Request, session: SessionDep, _user: OptionalUser) -> Response:
     query, ignored = _filters_from_query(request)
-    page = _page_number(request)
+    page = page_number(request)
     filters = JobPostingFilters.model_validate(
         {**query, "skip": (page - 1) * PAGE_SIZE, "limit": PAGE_SIZE}
     )
     found = await jobs.list_postings(session, filters)
-    total = found.total
-    pages = max(1, math.ceil(total / PAGE_SIZE))
 
     def page_url(number: int) -> str:
         return "/jobs?" + urlencode({**query, "page": number})
 
     context: dict[str, Any] = {
         "jobs": found.items,
-        "total": total,
+        "total": found.total,
         # Very large result sets are counted approximately; say so rather than mislead.
         "total_is_estimate": found.total_is_estimate,
         "query": query,
         "ignored": ignored,
         "choices": CHOICES,
-        "page": page,
-        "pages": pages,
-        "prev_url": page_url(page - 1) if page > 1 else None,
-        "next_url": page_url(page + 1) if page < pages else None,
+        **pager(page, found.total, PAGE_SIZE, page_url),
     }
     return render(request, "jobs/list.html", context)
 

@@ -3,7 +3,6 @@ one applicant's transcript and results, and status moves. Candidates get 403."""
 
 from __future__ import annotations
 
-import math
 import uuid
 from typing import Any
 
@@ -23,7 +22,7 @@ from hireloop.jobs.schemas import JobPostingCreate, JobPostingUpdate
 from hireloop.web.forms import FormData, blank_to_none, field_errors, read_form
 from hireloop.web.pages.interviews import TRANSCRIPT_LIMIT, results_context, role_name
 from hireloop.web.pages.jobs import CHOICES
-from hireloop.web.rendering import PageRoute, redirect, render
+from hireloop.web.rendering import PageRoute, page_number, pager, redirect, render
 from hireloop.web.session import CsrfChecked, PageRecruiter
 
 router = APIRouter(prefix="/recruiter", route_class=PageRoute, include_in_schema=False)
@@ -37,23 +36,14 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
-def _page(request: Request) -> int:
-    raw = request.query_params.get("page", "1")
-    return max(1, int(raw)) if raw.isdigit() and len(raw) < 6 else 1
-
-
 @router.get("/jobs")
 async def my_postings(request: Request, session: SessionDep, user: PageRecruiter) -> Response:
-    page = _page(request)
+    page = page_number(request)
     items, total = await jobs.list_managed(session, user, (page - 1) * PAGE_SIZE, PAGE_SIZE)
-    pages = max(1, math.ceil(total / PAGE_SIZE))
     context = {
         "jobs": items,
         "total": total,
-        "page": page,
-        "pages": pages,
-        "prev_url": f"/recruiter/jobs?page={page - 1}" if page > 1 else None,
-        "next_url": f"/recruiter/jobs?page={page + 1}" if page < pages else None,
+        **pager(page, total, PAGE_SIZE, lambda number: f"/recruiter/jobs?page={number}"),
     }
     return render(request, "recruiter/jobs.html", context)
 
@@ -162,20 +152,16 @@ async def change_posting_status(
 async def applicants_page(
     job_id: uuid.UUID, request: Request, session: SessionDep, user: PageRecruiter
 ) -> Response:
-    page = _page(request)
+    page = page_number(request)
     job, applicants, total = await review.rank_applicants(
         session, user, job_id, (page - 1) * PAGE_SIZE, PAGE_SIZE
     )
-    pages = max(1, math.ceil(total / PAGE_SIZE))
     base = f"/recruiter/jobs/{job_id}/applicants"
     context = {
         "job": job,
         "applicants": applicants,
         "total": total,
-        "page": page,
-        "pages": pages,
-        "prev_url": f"{base}?page={page - 1}" if page > 1 else None,
-        "next_url": f"{base}?page={page + 1}" if page < pages else None,
+        **pager(page, total, PAGE_SIZE, lambda number: f"{base}?page={number}"),
     }
     return render(request, "recruiter/applicants.html", context)
 
