@@ -85,8 +85,10 @@ async def start_interview(
 
 
 async def _check_resume(session: AsyncSession, user: User, resume_id: uuid.UUID) -> None:
-    owner = await session.scalar(select(Resume.candidate_id).where(Resume.id == resume_id))
-    if owner != user.id:  # someone else's resume is indistinguishable from a missing one
+    # Loaded whole: it stays in the identity map, so planning the interview reuses it.
+    resume = await session.get(Resume, resume_id)
+    if resume is None or resume.candidate_id != user.id:
+        # Someone else's resume is indistinguishable from a missing one.
         raise NotFound(f"Resume {resume_id} not found")
 
 
