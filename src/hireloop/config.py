@@ -9,7 +9,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, BaseModel, Field, SecretStr, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    Field,
+    PrivateAttr,
+    SecretStr,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SECRET_FILE_NAME = "secret_key"
@@ -37,6 +45,7 @@ class Settings(BaseSettings):
     """Configuration from ``HIRELOOP_*`` environment variables (and ``DATABASE_URL``)."""
 
     model_config = SettingsConfigDict(env_prefix="HIRELOOP_", extra="ignore")
+    _generated_secret: str | None = PrivateAttr(default=None)
 
     environment: Literal["development", "test", "production"] = "development"
     data_dir: Path = Path("var")
@@ -136,7 +145,10 @@ class Settings(BaseSettings):
             return self.jwt_secret.get_secret_value()
         if self.environment == "production":
             raise RuntimeError("HIRELOOP_JWT_SECRET must be set in production")
-        return _load_or_create_secret(self.data_dir / SECRET_FILE_NAME)
+        # Every request verifies a token; read the file once, not once per request.
+        if self._generated_secret is None:
+            self._generated_secret = _load_or_create_secret(self.data_dir / SECRET_FILE_NAME)
+        return self._generated_secret
 
 
 def normalize_database_url(url: str) -> str:

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 
 import structlog
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
@@ -33,12 +33,35 @@ from hireloop.interviews.service import loop_for, question_message, store_engine
 from hireloop.jobs.models import JobPosting, JobStatus
 from hireloop.resumes.interviews import NOT_LOOKED_UP, interview_resume
 from hireloop.resumes.models import Resume
+from hireloop.write_together import write_together
 
 log = structlog.get_logger(__name__)
 
 MISSING_TARGET = "Either application_id or role_type must be provided"
 NOT_AUTHORIZED = "Not authorized to access this application"
 JOB_INACTIVE = "Job posting is no longer active"
+
+# Built once, at import: starts are the hot path, and building this join (and the
+# alias's column collection) on every request costs more than running it.
+_ActiveResume = aliased(Resume, name="active_resume")
+_START_QUERY = (
+    select(Application, _ActiveResume)
+    .join(Application.job_posting)
+    .join(Interview, Interview.id == Application.interview_id)
+    .outerjoin(InterviewSession, InterviewSession.interview_id == Interview.id)
+    .outerjoin(
+        _ActiveResume,
+        # A bare boolean predicate, so PostgreSQL uses the one-active partial index.
+        (_ActiveResume.candidate_id == Application.candidate_id) & _ActiveResume.is_active,
+    )
+    .where(Application.id == bindparam("application_id"))
+    .options(
+        contains_eager(Application.job_posting),
+        contains_eager(Application.interview).contains_eager(Interview.session),
+    )
+    .with_for_update(of=Interview)
+    .execution_options(populate_existing=True)
+)
 
 
 @dataclass
@@ -78,7 +101,6 @@ async def start_interview(
         role_type=role_type,
         status=InterviewStatus.scheduled,
     )
-    session.add(interview)
     result = await _begin(session, interview, job=None, settings=settings)
     _log_started(result, job_linked=False)
     return result
@@ -146,7 +168,9 @@ async def _start_job_linked(
     if resume_id is not None:
         interview.resume_id = resume_id
     application.status = ApplicationStatus.interview_in_progress
-    result = await _begin(session, interview, job=job, settings=settings, active=active_resume)
+    result = await _begin(
+        session, interview, job, settings, active=active_resume, application=application
+    )
     _log_started(result, job_linked=True)
     return result
 
@@ -160,27 +184,7 @@ async def _application_with_locked_interview(
     The interview row is locked (FOR UPDATE on PostgreSQL; SQLite transactions already
     hold the write lock) so two concurrent starts cannot both begin it.
     """
-    active_resume = aliased(Resume)
-    row = (
-        await session.execute(
-            select(Application, active_resume)
-            .join(Application.job_posting)
-            .join(Interview, Interview.id == Application.interview_id)
-            .outerjoin(InterviewSession, InterviewSession.interview_id == Interview.id)
-            .outerjoin(
-                active_resume,
-                # A bare boolean predicate, so PostgreSQL uses the one-active partial index.
-                (active_resume.candidate_id == Application.candidate_id) & active_resume.is_active,
-            )
-            .where(Application.id == application_id)
-            .options(
-                contains_eager(Application.job_posting),
-                contains_eager(Application.interview).contains_eager(Interview.session),
-            )
-            .with_for_update(of=Interview)
-            .execution_options(populate_existing=True)
-        )
-    ).first()
+    row = (await session.execute(_START_QUERY, {"application_id": application_id})).first()
     if row is not None:
         return row[0], row[1]
     # Unknown, or an application whose interview is gone (e.g. from before interviews
@@ -199,8 +203,13 @@ async def _begin(
     job: JobPosting | None,
     settings: Settings,
     active: Resume | object | None = NOT_LOOKED_UP,
+    application: Application | None = None,
 ) -> StartResult:
-    """Move a scheduled interview to in_progress: plan, session state, first question."""
+    """Move a scheduled interview to in_progress: plan, session state, first question.
+
+    The interview (new, or loaded and changed) and its application are written together
+    with the session state and the question, in one round trip on PostgreSQL.
+    """
     kb = get_knowledge()
     now = utcnow()
     required = job.required_skills if job else None
@@ -238,12 +247,12 @@ async def _begin(
     if resume_note:
         message.meta = {**message.meta, "resume_reference": True}
     state.cursor.question_message_id = str(message.id)
-    row = InterviewSession(interview_id=interview.id, last_activity_at=now)
+    row = InterviewSession(id=uuid.uuid4(), interview_id=interview.id, last_activity_at=now)
     store_engine_state(row, state)
     interview.status = InterviewStatus.in_progress
     interview.started_at = now
-    session.add_all([row, message])
-    await session.flush()
+    # The interview first: on SQLite the statements run in this order.
+    await write_together(session, interview, row, message, *([application] if application else []))
     return StartResult(interview, row, message, message, created=True)
 
 
