@@ -11,11 +11,13 @@ which has no such clauses, it runs them one after another in the order given.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cache
 from typing import Any, cast
 
 from sqlalchemy import Column, Insert, Table, Update, insert, inspect, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstanceState
+from sqlalchemy.orm import InstanceState, Mapper
 
 from hireloop.db import Base
 
@@ -49,39 +51,55 @@ async def write_together(session: AsyncSession, *objects: Base) -> None:
         await session.execute(statement)
 
 
-def _table(state: InstanceState[Any]) -> Table:
-    return cast(Table, state.mapper.local_table)
+@dataclass(frozen=True)
+class _MappedColumn:
+    key: str  # the attribute name, which may differ from the column's ("meta")
+    column: Column[Any]
 
 
-def _table_columns(state: InstanceState[Any]) -> list[tuple[str, Column[Any]]]:
-    return [(prop.key, cast(Column[Any], prop.columns[0])) for prop in state.mapper.column_attrs]
+@cache
+def _columns(mapper: Mapper[Any]) -> tuple[_MappedColumn, ...]:
+    return tuple(
+        _MappedColumn(prop.key, cast(Column[Any], prop.columns[0])) for prop in mapper.column_attrs
+    )
+
+
+def _default(column: Column[Any], which: str) -> tuple[bool, Any]:
+    """(True, value) for a Python-side scalar or callable default/onupdate, else (False, None)."""
+    default = getattr(column, which)
+    if default is None or not (default.is_scalar or default.is_callable):
+        return False, None
+    return True, default.arg(None) if default.is_callable else default.arg
 
 
 def _insert_of(state: InstanceState[Any]) -> Insert:
     values: dict[Column[Any], Any] = {}
-    for key, column in _table_columns(state):
-        if key not in state.dict and column.default is not None:
-            default = column.default
-            value = default.arg(None) if default.is_callable else default.arg  # type: ignore[attr-defined]
-            setattr(state.obj(), key, value)
-        if key in state.dict:
-            values[column] = state.dict[key]
-    return insert(_table(state)).values(values)
+    for mapped in _columns(state.mapper):
+        if mapped.key not in state.dict:
+            has_default, value = _default(mapped.column, "default")
+            if not has_default:
+                continue  # NULL, or the database's own default
+            setattr(state.obj(), mapped.key, value)
+        values[mapped.column] = state.dict[mapped.key]
+    return insert(cast(Table, state.mapper.local_table)).values(values)
 
 
 def _update_of(state: InstanceState[Any]) -> Update | None:
+    columns = _columns(state.mapper)
+    keys = [mapped.key for mapped in columns]
+    # Keys assigned since the load (perhaps to an equal value: history decides).
+    modified = set(keys).difference(state.unmodified_intersection(keys))
     values: dict[Column[Any], Any] = {}
-    for key, column in _table_columns(state):
-        added = state.attrs[key].history.added
-        if added:
-            values[column] = added[0]
+    for mapped in columns:
+        if mapped.key in modified and state.attrs[mapped.key].history.added:
+            values[mapped.column] = state.dict[mapped.key]
     if not values:
         return None
-    for key, column in _table_columns(state):
-        if column not in values and column.onupdate is not None:
-            value = column.onupdate.arg(None)  # type: ignore[attr-defined]
-            setattr(state.obj(), key, value)
-            values[column] = value
-    key_columns = [(key, column) for key, column in _table_columns(state) if column.primary_key]
-    where = [column == state.dict[key] for key, column in key_columns]
-    return update(_table(state)).where(*where).values(values)
+    for mapped in columns:
+        if mapped.column not in values:
+            has_onupdate, value = _default(mapped.column, "onupdate")
+            if has_onupdate:
+                setattr(state.obj(), mapped.key, value)
+                values[mapped.column] = value
+    where = [m.column == state.dict[m.key] for m in columns if m.column.primary_key]
+    return update(cast(Table, state.mapper.local_table)).where(*where).values(values)

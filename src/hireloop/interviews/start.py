@@ -48,7 +48,6 @@ _START_QUERY = (
     select(Application, _ActiveResume)
     .join(Application.job_posting)
     .join(Interview, Interview.id == Application.interview_id)
-    .outerjoin(InterviewSession, InterviewSession.interview_id == Interview.id)
     .outerjoin(
         _ActiveResume,
         # A bare boolean predicate, so PostgreSQL uses the one-active partial index.
@@ -57,7 +56,9 @@ _START_QUERY = (
     .where(Application.id == bindparam("application_id"))
     .options(
         contains_eager(Application.job_posting),
-        contains_eager(Application.interview).contains_eager(Interview.session),
+        # Not the session state: a scheduled interview has none, and resuming one
+        # (rare) loads it separately.
+        contains_eager(Application.interview),
     )
     .with_for_update(of=Interview)
     .execution_options(populate_existing=True)
@@ -178,7 +179,7 @@ async def _start_job_linked(
 async def _application_with_locked_interview(
     session: AsyncSession, application_id: uuid.UUID
 ) -> tuple[Application | None, Resume | object | None]:
-    """The application with its job, its scheduled interview and session, and the
+    """The application with its job, its interview (locked) and the
     candidate's active resume, in one query.
 
     The interview row is locked (FOR UPDATE on PostgreSQL; SQLite transactions already
@@ -258,7 +259,9 @@ async def _begin(
 
 async def _resume(session: AsyncSession, interview: Interview) -> StartResult:
     """An interview already in progress (e.g. after a disconnect): return it as it stands."""
-    state = interview.session
+    state = await session.scalar(
+        select(InterviewSession).where(InterviewSession.interview_id == interview.id)
+    )
     messages = list(
         await session.scalars(
             select(InterviewMessage)
