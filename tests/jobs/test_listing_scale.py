@@ -1,11 +1,15 @@
-"""Large listings: totals stay cheap (estimated on PostgreSQL past 1,000 matches)."""
+"""Large listings: totals stay cheap (estimated on PostgreSQL past 200 matches)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from httpx import AsyncClient
+from sqlalchemy import text
 
+from hireloop.jobs.schemas import JobPostingFilters
+from hireloop.jobs.service import list_postings
 from hireloop.jobs.synthetic import seed_synthetic
 
 
@@ -16,8 +20,6 @@ async def test_large_result_sets_report_an_estimated_total(
         await seed_synthetic(session, 2_500, progress=lambda done, total: None)
         # Fresh statistics, as autovacuum would have them in production.
         if is_postgres:
-            from sqlalchemy import text
-
             await session.execute(text("ANALYZE job_postings"))
             await session.commit()
     everything = (await client.get("/api/v1/job-postings")).json()
@@ -53,3 +55,17 @@ async def test_large_result_sets_report_an_estimated_total(
     else:
         assert everything["total_is_estimate"] is False
         assert 2_000 <= everything["total"] <= 2_500
+
+
+async def test_text_filters_are_planned_with_their_values(app: Any, is_postgres: bool) -> None:
+    """A cached generic plan cannot see how selective a search is and scans the whole
+    table; listings with a search or substring filter are planned with the values."""
+    if not is_postgres:
+        pytest.skip("PostgreSQL only: SQLite has no plan cache to configure")
+    async with app.state.sessionmaker() as session:
+        await list_postings(session, JobPostingFilters())
+        assert (await session.scalar(text("SHOW plan_cache_mode"))) == "auto"
+    async with app.state.sessionmaker() as session:
+        await list_postings(session, JobPostingFilters(location="berlin"))
+        mode = await session.scalar(text("SHOW plan_cache_mode"))
+        assert mode == "force_custom_plan"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import ColumnElement, Select, func, literal_column, select
+from sqlalchemy import ColumnElement, Select, func, literal_column, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hireloop.auth.models import User, UserRole
@@ -16,8 +16,9 @@ from hireloop.jobs.models import JobPosting, JobStatus
 from hireloop.jobs.schemas import JobPostingCreate, JobPostingFilters, JobPostingUpdate
 
 # Up to this many matches the total is exact; beyond it PostgreSQL's planner estimate is
-# used, because counting a million rows costs far more than fetching the page.
-EXACT_COUNT_LIMIT = 1_000
+# used ("about 900 jobs"), because counting many matches costs more than fetching the
+# page: a substring filter matching 900 of 10,000 postings reads most of the table.
+EXACT_COUNT_LIMIT = 200
 
 
 def build_search_text(
@@ -82,6 +83,12 @@ def _filtered(dialect: str, filters: JobPostingFilters) -> Select[JobPosting]:
     return stmt
 
 
+def _has_text_filter(filters: JobPostingFilters) -> bool:
+    return any(
+        value and value.strip() for value in (filters.search, filters.tech_stack, filters.location)
+    )
+
+
 async def count_matches(
     session: AsyncSession, stmt: Select[JobPosting], dialect: str
 ) -> tuple[int, bool]:
@@ -119,6 +126,12 @@ class PostingPage:
 async def list_postings(session: AsyncSession, filters: JobPostingFilters) -> PostingPage:
     dialect = session.get_bind().dialect.name
     stmt = _filtered(dialect, filters)
+    if dialect == "postgresql" and _has_text_filter(filters):
+        # How many postings a search or substring matches depends on its text. After a
+        # few runs PostgreSQL switches prepared statements to a generic plan that
+        # cannot see the text, and for these it picks a scan of the whole table (30 ms
+        # instead of 1 ms at 10k postings). Plan these with the actual values instead.
+        await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     total, estimated = await count_matches(session, stmt, dialect)
     page = stmt.order_by(JobPosting.created_at.desc(), JobPosting.id.desc())
     rows = await session.scalars(page.offset(filters.skip).limit(filters.limit))
