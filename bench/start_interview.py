@@ -131,7 +131,7 @@ async def run(base: str, candidates: int, concurrency: int, rounds: int) -> None
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--candidates", type=int, default=16)
+    parser.add_argument("--candidates", type=int, default=40)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=8)
     args = parser.parse_args()

@@ -71,7 +71,8 @@ class JobPosting(UUIDPrimaryKey, Timestamps, Base):
     )
     # Lower-cased title, company, description and skills, maintained by the service;
     # PostgreSQL indexes it for full-text search (see the migration), SQLite scans it.
-    search_text: Mapped[str] = mapped_column(Text, default="")
+    # Deferred: only queries filter on it, so loading a posting never fetches it.
+    search_text: Mapped[str] = mapped_column(Text, default="", deferred=True)
 
     __table_args__ = (
         # Listing is "active postings, newest first" plus optional equality filters.
