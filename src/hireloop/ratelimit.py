@@ -20,6 +20,7 @@ import structlog
 from fastapi import Request
 
 from hireloop.auth.dependencies import CurrentUser
+from hireloop.auth.models import User
 from hireloop.config import Settings
 from hireloop.errors import DomainError
 
@@ -166,7 +167,8 @@ async def _login_email(request: Request) -> str | None:
     return value.strip().lower() if isinstance(value, str) and value.strip() else None
 
 
-async def limit_interview_starts(request: Request, user: CurrentUser) -> None:
+async def check_interview_start(request: Request, user: User) -> None:
+    """Per user, for the API and the web pages alike (one counter)."""
     limiter, settings = _limiter(request)
     rule = Rule(
         "interview_start", settings.interview_start_limit, settings.interview_start_window_seconds
@@ -174,8 +176,17 @@ async def limit_interview_starts(request: Request, user: CurrentUser) -> None:
     await limiter.check(rule, str(user.id))
 
 
-async def limit_answers(request: Request, user: CurrentUser) -> None:
+async def check_answer(request: Request, user: User) -> None:
+    """Per user, for the API and the web pages alike (one counter)."""
     limiter, settings = _limiter(request)
     await limiter.check(
         Rule("answer", settings.answer_limit, settings.answer_window_seconds), str(user.id)
     )
+
+
+async def limit_interview_starts(request: Request, user: CurrentUser) -> None:
+    await check_interview_start(request, user)
+
+
+async def limit_answers(request: Request, user: CurrentUser) -> None:
+    await check_answer(request, user)

@@ -21,6 +21,7 @@ from hireloop.main import create_app
 from hireloop.ratelimit import MemoryStore
 from tests.factories import PASSWORD, auth, register_candidate
 from tests.live_server import live_server, server_env
+from tests.web.forms import submit, web_register
 
 LOGIN = "/api/v1/auth/login"
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -129,6 +130,40 @@ async def test_answers_are_limited_per_user(limited_client: ClientFactory) -> No
             m for m in transcript.json()["items"] if m["message_type"] == "candidate_response"
         ]
         assert len(answers) == 2, "the refused answer was not stored"
+
+
+async def test_web_pages_share_the_per_user_start_and_answer_limits(
+    limited_client: ClientFactory,
+) -> None:
+    """Starting and answering through the web pages counts against the same per-user
+    limits as the API, answered with a 429 page and Retry-After."""
+    limits = {"interview_start_limit": 2, "answer_limit": 1, "answer_window_seconds": 60}
+    async with limited_client(**limits) as client:
+        email = f"web-{uuid.uuid4().hex[:8]}@example.com"
+        await web_register(client, email)
+        started = await submit(client, "/practice", "/practice", {"role_type": "go"})
+        assert started.status_code == 303, started.text
+        interview_url = started.headers["location"]
+        # The API sees the same counter: one start left, then none.
+        token = (await client.post(LOGIN, json={"email": email, "password": PASSWORD})).json()
+        api = await client.post(
+            "/api/v1/interviews/start",
+            json={"role_type": "python"},
+            headers=auth(token["access_token"]),
+        )
+        assert api.status_code == 201
+        refused = await submit(client, "/practice", "/practice", {"role_type": "go"})
+        assert refused.status_code == 429
+        assert 1 <= int(refused.headers["retry-after"]) <= 3600
+        assert "Too many requests" in refused.text and "try again" in refused.text
+
+        answer = {"content": "I would use goroutines with a bounded worker pool."}
+        first = await submit(client, interview_url, interview_url + "/answer", answer)
+        assert first.status_code == 303
+        second = await submit(client, interview_url, interview_url + "/answer", answer)
+        assert second.status_code == 429 and 1 <= int(second.headers["retry-after"]) <= 60
+        page = await client.get(interview_url)
+        assert page.text.count("bounded worker pool") == 1, "the refused answer was not stored"
 
 
 async def test_limits_can_be_switched_off(limited_client: ClientFactory) -> None:

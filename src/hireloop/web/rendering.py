@@ -66,7 +66,11 @@ templates = Jinja2Templates(env=_environment())
 
 
 def render(
-    request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
 ) -> HTMLResponse:
     user = getattr(request.state, "user", None)
     notice_key = request.query_params.get("notice", "")
@@ -78,7 +82,9 @@ def render(
         "current_url": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         **(context or {}),
     }
-    response = templates.TemplateResponse(request, template, page_context, status_code=status_code)
+    response = templates.TemplateResponse(
+        request, template, page_context, status_code=status_code, headers=headers
+    )
     set_csrf_cookie(request, response)
     # Pages show personal data: never let a shared cache keep them.
     response.headers["Cache-Control"] = "no-store"
@@ -101,7 +107,9 @@ def safe_next(value: object, default: str = "/") -> str:
     return default
 
 
-def render_error(request: Request, status_code: int, message: str) -> HTMLResponse:
+def render_error(
+    request: Request, status_code: int, message: str, headers: dict[str, str] | None = None
+) -> HTMLResponse:
     titles = {
         400: "That did not work",
         401: "Please sign in",
@@ -109,12 +117,14 @@ def render_error(request: Request, status_code: int, message: str) -> HTMLRespon
         404: "Page not found",
         409: "Not possible right now",
         422: "Please check your input",
+        429: "Too many requests",
     }
     return render(
         request,
         "error.html",
         {"title": titles.get(status_code, "Something went wrong"), "message": message},
         status_code=status_code,
+        headers=headers,
     )
 
 
@@ -130,7 +140,8 @@ class PageRoute(APIRoute):
             except LoginRequired as exc:
                 return redirect(f"/login?next={quote(exc.next_url, safe='/')}")
             except DomainError as exc:
-                return render_error(request, exc.status_code, exc.detail)
+                # Headers such as Retry-After on a 429 belong on the page too.
+                return render_error(request, exc.status_code, exc.detail, exc.headers)
             except RequestValidationError:
                 # Malformed ids or parameters in a page URL: there is no such page.
                 return render_error(request, 404, "There is no page at this address.")

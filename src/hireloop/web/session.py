@@ -20,6 +20,7 @@ from hireloop.auth.security import create_access_token, decode_access_token
 from hireloop.config import Settings
 from hireloop.db import SessionDep
 from hireloop.errors import Forbidden
+from hireloop.ratelimit import check_answer, check_interview_start
 
 SESSION_COOKIE = "hireloop_session"
 CSRF_COOKIE = "hireloop_csrf"
@@ -137,3 +138,17 @@ async def page_recruiter(user: PageUser) -> User:
 
 PageRecruiter = Annotated[User, Depends(page_recruiter)]
 CsrfChecked = Depends(verify_csrf)
+
+
+async def _page_start_limit(request: Request, user: PageUser) -> None:
+    await check_interview_start(request, user)
+
+
+async def _page_answer_limit(request: Request, user: PageUser) -> None:
+    await check_answer(request, user)
+
+
+# The API's per-user limits on interview starts and answers, on the pages that do the
+# same (one counter per user, whichever way they come).
+StartLimited = Depends(_page_start_limit)
+AnswerLimited = Depends(_page_answer_limit)

@@ -16,7 +16,7 @@ from hireloop.interviews import start
 from hireloop.interviews.schemas import InterviewStartRequest
 from hireloop.web.forms import read_form
 from hireloop.web.rendering import PageRoute, page_number, pager, redirect, render
-from hireloop.web.session import CsrfChecked, PageUser
+from hireloop.web.session import CsrfChecked, PageUser, StartLimited
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 PAGE_SIZE = 20
@@ -46,7 +46,7 @@ async def my_applications(request: Request, session: SessionDep, user: PageUser)
     return render(request, "candidate/applications.html", context)
 
 
-@router.post("/applications/{application_id}/start", dependencies=[CsrfChecked])
+@router.post("/applications/{application_id}/start", dependencies=[CsrfChecked, StartLimited])
 async def start_job_interview(
     application_id: uuid.UUID, request: Request, session: SessionDep, user: PageUser
 ) -> Response:
@@ -75,7 +75,7 @@ async def practice_page(request: Request, session: SessionDep, user: PageUser) -
     return render(request, "candidate/practice.html", context)
 
 
-@router.post("/practice", dependencies=[CsrfChecked])
+@router.post("/practice", dependencies=[CsrfChecked, StartLimited])
 async def start_practice(request: Request, session: SessionDep, user: PageUser) -> Response:
     form = await read_form(request)
     role_type = form.get("role_type", "")

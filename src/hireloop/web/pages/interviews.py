@@ -20,7 +20,7 @@ from hireloop.interviews.schemas import AnswerCreate
 from hireloop.web.charts import CHART, skill_bars
 from hireloop.web.forms import read_form
 from hireloop.web.rendering import PageRoute, redirect, render
-from hireloop.web.session import CsrfChecked, PageUser
+from hireloop.web.session import AnswerLimited, CsrfChecked, PageUser
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 # Long enough for any interview: max_questions (≤ 50) questions, answers, follow-ups.
@@ -83,7 +83,7 @@ async def interview_page(
     return render(request, "interviews/interview.html", context)
 
 
-@router.post("/interviews/{interview_id}/answer", dependencies=[CsrfChecked])
+@router.post("/interviews/{interview_id}/answer", dependencies=[CsrfChecked, AnswerLimited])
 async def answer(
     interview_id: uuid.UUID, request: Request, session: SessionDep, user: PageUser
 ) -> Response:
