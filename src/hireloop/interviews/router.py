@@ -12,7 +12,7 @@ from hireloop.config import Settings
 from hireloop.db import SessionDep
 from hireloop.engine.loop import EngineState
 from hireloop.errors import error_responses
-from hireloop.interviews import service, start
+from hireloop.interviews import reads, service, start
 from hireloop.interviews.models import Interview, InterviewMessage, InterviewStatus, MessageType
 from hireloop.interviews.schemas import (
     JOB_LINKED_EXAMPLE,
@@ -127,7 +127,7 @@ async def my_interviews(
     user: CurrentUser, session: SessionDep, paging: Annotated[Paging, Query()]
 ) -> InterviewList:
     """The caller's interviews, newest first."""
-    items, total = await service.list_mine(session, user, paging.skip, paging.limit)
+    items, total = await reads.list_mine(session, user, paging.skip, paging.limit)
     return InterviewList(
         items=[InterviewRead.model_validate(i) for i in items],
         total=total,
@@ -199,7 +199,7 @@ async def get_transcript(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> TranscriptPage:
     """The transcript in order, a page at a time (by sequence number)."""
-    interview, messages = await service.transcript(
+    interview, messages = await reads.transcript(
         session, user, interview_id, _settings(request), after_sequence, limit
     )
     return TranscriptPage(
@@ -231,7 +231,7 @@ async def get_results(
     interview_id: uuid.UUID, user: CurrentUser, session: SessionDep, request: Request
 ) -> AssessmentResultRead:
     """Per-skill results with evidence; 409 until the interview is completed."""
-    interview, result = await service.get_results(session, user, interview_id, _settings(request))
+    interview, result = await reads.get_results(session, user, interview_id, _settings(request))
     return AssessmentResultRead(
         interview_id=interview.id,
         role_type=interview.role_type,

@@ -11,7 +11,7 @@ from hireloop.config import Settings
 from hireloop.db import SessionDep
 from hireloop.engine.knowledge import ROLE_TYPES, get_knowledge
 from hireloop.errors import DomainError
-from hireloop.interviews import service as interviews
+from hireloop.interviews import reads as interviews
 from hireloop.interviews import start
 from hireloop.interviews.schemas import InterviewStartRequest
 from hireloop.web.forms import read_form

@@ -13,7 +13,7 @@ from hireloop.auth.models import User
 from hireloop.config import Settings
 from hireloop.db import SessionDep
 from hireloop.engine.knowledge import get_knowledge
-from hireloop.interviews import service
+from hireloop.interviews import reads, service
 from hireloop.interviews.models import Interview, InterviewStatus, MessageType
 from hireloop.interviews.router import progress_of
 from hireloop.interviews.schemas import AnswerCreate
@@ -46,9 +46,7 @@ async def interview_context(
     request: Request, session: SessionDep, user: User, interview: Interview
 ) -> dict[str, Any]:
     settings = _settings(request)
-    _, messages = await service.transcript(
-        session, user, interview.id, settings, 0, TRANSCRIPT_LIMIT
-    )
+    _, messages = await reads.transcript(session, user, interview.id, settings, 0, TRANSCRIPT_LIMIT)
     progress = (
         progress_of(service.engine_state(interview.session), settings)
         if interview.session
@@ -161,7 +159,7 @@ async def results_page(
     interview = await service.readable_interview(session, user, interview_id, settings)
     if interview.status is InterviewStatus.in_progress:
         return redirect(f"/interviews/{interview.id}")
-    interview, result = await service.get_results(session, user, interview_id, settings)
+    interview, result = await reads.get_results(session, user, interview_id, settings)
     return render(request, "interviews/results.html", results_context(interview, result))
 
 

@@ -14,7 +14,7 @@ from hireloop.applications.models import ApplicationStatus
 from hireloop.config import Settings
 from hireloop.db import SessionDep
 from hireloop.errors import Forbidden, InvalidInput, NotFound
-from hireloop.interviews import service as interviews
+from hireloop.interviews import reads as interviews
 from hireloop.interviews.models import InterviewStatus
 from hireloop.jobs import service as jobs
 from hireloop.jobs.models import JobPosting, JobStatus
