@@ -11,6 +11,7 @@
   deeper than ``MAX_JSON_DEPTH``. Such text is refused, never silently stripped, so what is
   stored is always exactly what the client sent.
 
+Refusals are JSON on the API and a small HTML page on the web pages.
 Everything else passes through unchanged (the buffered body is replayed to the app), so
 SQL- or template-looking text is stored and returned intact like any other text.
 Fields that do not arrive as JSON, forms or query strings (multipart field values, file
@@ -19,6 +20,7 @@ names, text extracted from files) should use ``SafeText`` or ``reject_unsafe_tex
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Iterator
 from typing import Annotated, Any
@@ -167,7 +169,7 @@ class RequestGuardMiddleware:
             _check_pairs(scope.get("query_string", b"").decode("latin-1"), "query")
             receive = await self._checked_body(scope, receive)
         except _Refused as refused:
-            await _refuse(send, refused)
+            await _refuse(send, refused, page=not path.startswith(API_PATH_PREFIX))
             return
         await self.app(scope, receive, send)
 
@@ -179,7 +181,7 @@ class RequestGuardMiddleware:
         limit = self.max_upload_bytes if media_type == _MULTIPART else self.max_body_bytes
         declared = headers.get(b"content-length", b"").decode("latin-1").strip()
         if declared.isdigit() and int(declared) > limit:
-            raise _Refused(413, f"Request body too large (limit {limit} bytes)")
+            raise _Refused(413, _too_large(limit))
         body, tail = await _read_body(receive, limit)
         if body:
             self._check_content(scope["path"], media_type, body)
@@ -212,7 +214,7 @@ async def _read_body(receive: Receive, limit: int) -> tuple[bytes, Message | Non
         chunk: bytes = message.get("body", b"")
         size += len(chunk)
         if size > limit:
-            raise _Refused(413, f"Request body too large (limit {limit} bytes)")
+            raise _Refused(413, _too_large(limit))
         chunks.append(chunk)
         if not message.get("more_body", False):
             return b"".join(chunks), None
@@ -253,7 +255,49 @@ def _with_security_headers(send: Send, path: str) -> Send:
     return send_with_headers
 
 
-async def _refuse(send: Send, refused: _Refused) -> None:
+def _too_large(limit: int) -> str:
+    mebibytes = limit / (1024 * 1024)
+    size = f"{mebibytes:g} MB" if mebibytes >= 1 else f"{limit} bytes"
+    return f"Request body too large (limit {size})"
+
+
+# The web pages' refusals are pages too: a browser that posted a form (an oversized
+# resume, say) shows this instead of raw JSON. Kept self-contained: the guard answers
+# before the app (and its templates, session and CSRF token) is involved.
+_REFUSAL_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} · Hireloop</title><link rel="stylesheet" href="/static/app.css"></head>
+<body><main id="main"><section class="card narrow"><h1>{title}</h1><p>{message}</p>
+<p><a href="/">Go to the start page</a></p></section></main></body></html>
+"""
+_PAGE_TITLES = {413: "That file is too large", 415: "That did not work", 422: "That did not work"}
+
+
+async def _refuse(send: Send, refused: _Refused, *, page: bool = False) -> None:
+    if page:
+        body = _REFUSAL_PAGE.format(
+            title=_PAGE_TITLES.get(refused.status_code, "That did not work"),
+            message=html.escape(refused.detail),
+        ).encode()
+        content_type = b"text/html; charset=utf-8"
+    else:
+        body = json.dumps(_refusal_payload(refused)).encode()
+        content_type = b"application/json"
+    await send(
+        {
+            "type": "http.response.start",
+            "status": refused.status_code,
+            "headers": [
+                (b"content-type", content_type),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def _refusal_payload(refused: _Refused) -> dict[str, Any]:
     payload: dict[str, Any] = {"detail": refused.detail}
     if refused.status_code == 422:
         location = ".".join(str(part) for part in refused.loc if part != "body")
@@ -261,18 +305,7 @@ async def _refuse(send: Send, refused: _Refused) -> None:
         payload["errors"] = [
             {"loc": list(refused.loc), "msg": refused.detail, "type": "value_error"}
         ]
-    body = json.dumps(payload).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": refused.status_code,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    return payload
 
 
 def install_security(app: FastAPI, settings: Settings) -> None:

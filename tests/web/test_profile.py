@@ -181,6 +181,21 @@ async def test_bad_files_are_explained_beside_the_field(
     assert [r["file_name"] for r in await my_resumes(client, token)] == ["passwd"]
 
 
+async def test_a_file_past_the_upload_limit_gets_a_page_not_json(
+    client: AsyncClient, settings: Settings
+) -> None:
+    """Past the server's upload limit the request is refused before the page's own
+    check can run; the browser still gets a readable page, not raw JSON."""
+    await candidate(client)
+    huge = await upload(client, "huge.txt", b"a" * (settings.max_upload_bytes + 1), TEXT)
+    assert huge.status_code == 413
+    assert huge.headers["content-type"].startswith("text/html")
+    assert "That file is too large" in huge.text and "(limit 6 MB)" in huge.text
+    assert huge.headers["x-content-type-options"] == "nosniff"
+    page = await client.get("/profile")
+    assert page.status_code == 200 and "huge.txt" not in page.text
+
+
 async def test_forms_need_the_csrf_token(client: AsyncClient) -> None:
     token = await candidate(client)
     refused = await upload(client, "grace.txt", make_text(RESUME_LINES), TEXT, token=False)
