@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hireloop.engine.evaluator import Signal, evaluate_answer, evaluate_followup
-from hireloop.engine.generic import generic_skill_questions
+from hireloop.engine.generic import generic_skill_questions, skill_slug
 from hireloop.engine.schema import DIFFICULTY_ORDER, Question, SkillPack
 
 STAR_ANSWER = (
@@ -44,6 +44,18 @@ def test_ids_are_deterministic_and_derived_from_the_skill_name() -> None:
     ]
     assert generic_skill_questions("Salesforce CPQ") == generic_skill_questions("Salesforce CPQ")
     assert generic_skill_questions("!!!")[0].id == "generic-skill-w1"
+
+
+def test_skills_that_differ_only_in_symbols_or_script_get_their_own_ids() -> None:
+    slugs = {name: skill_slug(name) for name in ["C", "C#", "C++", "F#", "数据分析", "数据库设计"]}
+    assert slugs["C"] == "c" and slugs["C#"] == "c-sharp" and slugs["C++"] == "c-plus-plus"
+    assert len(set(slugs.values())) == len(slugs), slugs
+    # Ids stay ASCII (the question schema's pattern), and stable across spellings of case.
+    for name in slugs:
+        questions = generic_skill_questions(name)
+        Question.model_validate(questions[0].model_dump())
+        assert generic_skill_questions(name.upper())[0].id == questions[0].id
+    assert skill_slug(" Salesforce   CPQ ") == skill_slug("salesforce cpq") == "salesforce-cpq"
 
 
 def test_every_question_is_scored_on_experience_points() -> None:

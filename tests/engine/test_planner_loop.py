@@ -32,6 +32,13 @@ def test_job_plan_dedupes_aliases_caps_at_six_and_keeps_unknown_skills() -> None
     assert not generic.has_pack and generic.id.startswith("generic-")
 
 
+def test_unknown_skills_that_differ_only_in_symbols_or_script_are_all_planned() -> None:
+    skills = ["C", "C++", "数据分析", "数据库设计"]  # none has a knowledge pack
+    plan = build_skill_plan(get_knowledge(), "python", skills)
+    assert [s.name for s in plan[:4]] == skills
+    assert len({s.id for s in plan}) == len(plan)
+
+
 def test_standalone_plan_is_the_roles_core_areas() -> None:
     kb = get_knowledge()
     plan = build_skill_plan(kb, "devops")

@@ -7,7 +7,9 @@ context, the candidate's own actions, a result, the trade-offs weighed, and spec
 
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 
 from hireloop.engine.schema import Difficulty, KeyPoint, Question
 
@@ -113,8 +115,19 @@ _TEMPLATES: tuple[tuple[str, Difficulty, str, tuple[KeyPoint, ...]], ...] = (
 
 
 def skill_slug(skill_name: str) -> str:
-    """The id-safe form of a skill name, as the planner derives generic skill ids."""
-    return re.sub(r"[^a-z0-9]+", "-", skill_name.lower()).strip("-") or "skill"
+    """The id-safe form of a skill name, for generic skill and question ids.
+
+    Readable for plain names ("Salesforce CPQ" -> "salesforce-cpq"); "#" and "+" are
+    spelled out so that "C", "C#" and "C++" stay apart; names with letters outside
+    ASCII (which ids cannot hold) get a short hash of the name, so they stay apart too.
+    """
+    folded = " ".join(unicodedata.normalize("NFKC", skill_name).casefold().split())
+    spelled = folded.replace("#", " sharp ").replace("+", " plus ")
+    slug = re.sub(r"[^a-z0-9]+", "-", spelled).strip("-")
+    if any(char.isalnum() and not char.isascii() for char in folded):
+        digest = hashlib.sha256(folded.encode()).hexdigest()[:8]
+        return f"{slug}-{digest}" if slug else digest
+    return slug or "skill"
 
 
 def generic_skill_questions(skill_name: str) -> list[Question]:

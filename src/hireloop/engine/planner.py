@@ -11,10 +11,9 @@ the resume's other skills.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Sequence
 
-from hireloop.engine.generic import generic_skill_questions
+from hireloop.engine.generic import generic_skill_questions, skill_slug
 from hireloop.engine.knowledge import KnowledgeBase
 from hireloop.engine.schema import DIFFICULTY_ORDER, Difficulty, Question
 from hireloop.engine.state import PlannedSkill
@@ -26,8 +25,7 @@ GENERIC_PREFIX = "generic-"
 
 
 def _generic_skill_id(name: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "skill"
-    return f"{GENERIC_PREFIX}{slug}"
+    return f"{GENERIC_PREFIX}{skill_slug(name)}"
 
 
 def build_skill_plan(
