@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar
 
+import structlog
 from fastapi import Depends, Request
 from sqlalchemy import JSON, DateTime, MetaData, event
 from sqlalchemy import Enum as SAEnum
@@ -24,6 +25,8 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
 
 from hireloop.config import Settings
+
+_log = structlog.get_logger(__name__)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -134,6 +137,37 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 # scope="function": the commit runs before the response is sent, never after.
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+def on_outcome(
+    session: AsyncSession,
+    *,
+    committed: Callable[[], None] | None = None,
+    rolled_back: Callable[[], None] | None = None,
+) -> None:
+    """Run ``committed`` once the session's transaction commits, or ``rolled_back`` once
+    it rolls back: for side effects outside the database (files) that must follow it.
+
+    Callbacks run synchronously inside the commit or rollback and must be quick; a
+    failing callback is logged, never raised, because the transaction's outcome stands.
+    """
+    done = False
+
+    def run(callback: Callable[[], None] | None, outcome: str) -> None:
+        nonlocal done
+        if done:
+            return
+        done = True
+        if callback is None:
+            return
+        try:
+            callback()
+        except Exception:
+            _log.exception("transaction_outcome_callback_failed", outcome=outcome)
+
+    sync_session = session.sync_session
+    event.listen(sync_session, "after_commit", lambda _s: run(committed, "commit"))
+    event.listen(sync_session, "after_rollback", lambda _s: run(rolled_back, "rollback"))
 
 
 def enum_column(enum_cls: type[StrEnum], **kwargs: Any) -> Any:

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hireloop.applications.models import Application, ApplicationStatus
 from hireloop.auth.models import User, UserRole
+from hireloop.db import on_outcome
 from hireloop.engine.knowledge import get_knowledge
 from hireloop.errors import DomainError, Forbidden, InvalidInput, NotFound
 from hireloop.jobs.models import JobPosting
@@ -88,25 +89,24 @@ async def upload_resume(
     parsed = await asyncio.to_thread(parse_resume, text, get_knowledge())
     await _lock_candidate(session, user.id)
     key = await storage.save(data, kind)
-    try:
-        await _deactivate_all(session, user.id)
-        resume = Resume(
-            id=uuid.uuid4(),
-            candidate_id=user.id,
-            file_name=name,
-            content_type=CONTENT_TYPES[kind],
-            size=len(data),
-            text=text,
-            skills=parsed.skills,
-            parsed=parsed.model_dump(mode="json", exclude={"skills"}),
-            storage_key=key,
-            is_active=True,
-        )
-        session.add(resume)
-        await session.flush()
-    except BaseException:
-        await storage.delete(key)  # no row points at it
-        raise
+    # If the transaction does not commit (here or when the request ends), no row will
+    # point at the file: remove it then.
+    on_outcome(session, rolled_back=lambda: storage.delete_now(key))
+    await _deactivate_all(session, user.id)
+    resume = Resume(
+        id=uuid.uuid4(),
+        candidate_id=user.id,
+        file_name=name,
+        content_type=CONTENT_TYPES[kind],
+        size=len(data),
+        text=text,
+        skills=parsed.skills,
+        parsed=parsed.model_dump(mode="json", exclude={"skills"}),
+        storage_key=key,
+        is_active=True,
+    )
+    session.add(resume)
+    await session.flush()
     log.info("resume_uploaded", resume_id=str(resume.id), kind=kind.value, size=len(data))
     return resume
 
@@ -156,7 +156,8 @@ async def delete_resume(
     await session.delete(resume)
     await session.flush()
     if key is not None:
-        await storage.delete(key)
+        # Only once the row is gone for good: a failed commit keeps row and file.
+        on_outcome(session, committed=lambda: storage.delete_now(key))
     log.info("resume_deleted", resume_id=str(resume_id))
 
 

@@ -35,8 +35,9 @@ class ResumeStorage:
         await asyncio.to_thread(self._write, key, data)
         return key
 
-    async def delete(self, key: str) -> None:
-        await asyncio.to_thread(self.path_for(key).unlink, missing_ok=True)
+    def delete_now(self, key: str) -> None:
+        """Remove a stored file (synchronously: one unlink, for transaction hooks)."""
+        self.path_for(key).unlink(missing_ok=True)
 
     def _write(self, key: str, data: bytes) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
