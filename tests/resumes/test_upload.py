@@ -74,6 +74,19 @@ async def test_docx_and_text_resumes(client: AsyncClient) -> None:
     assert text_response.json()["content_type"] == TEXT
 
 
+async def test_the_candidates_own_name_is_not_taken_for_a_job_title(client: AsyncClient) -> None:
+    """A surname such as "Designer" or "Lead" makes the heading look like a title."""
+    token = (await register_candidate(client, name="Lin Designer"))["access_token"]
+    lines = [
+        "  LIN   DESIGNER ",
+        "Product Designer at Studio North, 2022 - Present",
+        "Team Lead, Acme 2019 - 2022",
+    ]
+    response = await upload(client, token, "lin.txt", make_text(lines), TEXT)
+    assert response.status_code == 201, response.text
+    assert response.json()["recent_titles"] == ["Product Designer", "Team Lead"]
+
+
 async def test_type_decided_by_extension_when_client_sends_a_generic_type(
     client: AsyncClient,
 ) -> None:

@@ -82,7 +82,14 @@ class ParsedResume(BaseModel):
     mentions: list[SkillMention] = Field(default_factory=list)
 
 
-def parse_resume(text: str, kb: KnowledgeBase, today: date | None = None) -> ParsedResume:
+def parse_resume(
+    text: str, kb: KnowledgeBase, today: date | None = None, owner_name: str | None = None
+) -> ParsedResume:
+    """Skills, experience, titles and quotable mentions from a resume's text.
+
+    ``owner_name`` is the candidate's own name: a resume's heading line that is just
+    the name is never taken for a job title ("Lin Designer").
+    """
     lines = text.splitlines()
     found: dict[str, list[int]] = {}  # skill pack id -> line numbers, in order
     for number, line in enumerate(lines):
@@ -96,7 +103,7 @@ def parse_resume(text: str, kb: KnowledgeBase, today: date | None = None) -> Par
     return ParsedResume(
         skills=[kb.skills[skill_id].name for skill_id in found],
         years_of_experience=years_of_experience(text, today or date.today()),
-        recent_titles=recent_titles(lines),
+        recent_titles=recent_titles(lines, owner_name),
         mentions=mentions,
     )
 
@@ -235,12 +242,16 @@ def _merged_length(spans: list[tuple[int, int]]) -> int:
     return total
 
 
-def recent_titles(lines: list[str]) -> list[str]:
-    """Job titles in the order they appear (resumes list the most recent first)."""
+def recent_titles(lines: list[str], owner_name: str | None = None) -> list[str]:
+    """Job titles in the order they appear (resumes list the most recent first);
+    a line that is only the owner's name is skipped."""
+    name = " ".join((owner_name or "").casefold().split())
     titles: list[str] = []
     for line in lines:
         cleaned = _BULLET.sub("", line).strip()
         if not cleaned or len(cleaned.split()) > 14:
+            continue
+        if name and " ".join(cleaned.casefold().split()) == name:
             continue
         for segment in _TITLE_SPLIT.split(cleaned):
             title = _title_in(segment)

@@ -86,7 +86,7 @@ async def upload_resume(
     if not data:
         raise InvalidInput("The file is empty")
     text = await asyncio.to_thread(extract_text, kind, data)
-    parsed = await asyncio.to_thread(parse_resume, text, get_knowledge())
+    parsed = await asyncio.to_thread(parse_resume, text, get_knowledge(), owner_name=user.full_name)
     await _lock_candidate(session, user.id)
     key = await storage.save(data, kind)
     # If the transaction does not commit (here or when the request ends), no row will
