@@ -179,8 +179,8 @@ async def _start_job_linked(
 async def _application_with_locked_interview(
     session: AsyncSession, application_id: uuid.UUID
 ) -> tuple[Application | None, Resume | object | None]:
-    """The application with its job, its interview (locked) and the
-    candidate's active resume, in one query.
+    """The application with its job, its interview and the candidate's active resume,
+    in one query.
 
     The interview row is locked (FOR UPDATE on PostgreSQL; SQLite transactions already
     hold the write lock) so two concurrent starts cannot both begin it.
