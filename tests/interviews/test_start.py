@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 from httpx import AsyncClient
@@ -133,6 +134,27 @@ async def test_starting_again_while_in_progress_returns_200_with_the_same_interv
     assert again.json()["id"] == first.json()["id"]
     assert again.json()["first_question"]["id"] == first.json()["first_question"]["id"]
     assert again.json()["current_question"]["id"] == first.json()["first_question"]["id"]
+
+
+async def test_concurrent_starts_of_one_application_begin_it_once(
+    client: AsyncClient, app: object
+) -> None:
+    """The interview row lock decides: one start begins the interview, the others find
+    it in progress (200) — one session state and one first question, never two."""
+    _posting, application, token = await _job_and_application(client, app)
+    responses = await asyncio.gather(
+        *(
+            client.post(START, json={"application_id": application["id"]}, headers=auth(token))
+            for _ in range(5)
+        )
+    )
+    assert sorted(r.status_code for r in responses) == [200, 200, 200, 200, 201]
+    assert len({r.json()["id"] for r in responses}) == 1
+    assert len({r.json()["first_question"]["id"] for r in responses}) == 1
+    transcript = await client.get(
+        f"/api/v1/interviews/{responses[0].json()['id']}/messages", headers=auth(token)
+    )
+    assert [m["sequence_number"] for m in transcript.json()["items"]] == [1]
 
 
 async def test_another_candidates_application_is_403(client: AsyncClient, app: object) -> None:

@@ -12,6 +12,7 @@ from hireloop.auth.models import User
 from hireloop.auth.schemas import UserCreate
 from hireloop.auth.service import register_user
 from hireloop.config import Settings
+from hireloop.db import on_outcome
 from hireloop.resumes.models import Resume
 from hireloop.resumes.service import delete_resume, upload_resume
 from hireloop.resumes.storage import ResumeStorage
@@ -86,3 +87,20 @@ async def test_a_deletion_removes_the_file_only_when_it_commits(
         await delete_resume(session, user, storage, resume.id)
         await session.commit()
     assert _files(storage) == []
+
+
+async def test_a_failing_file_hook_never_undoes_the_commit(app: Any) -> None:
+    """The transaction's outcome stands even when the file step after it fails."""
+    maker: async_sessionmaker[AsyncSession] = app.state.sessionmaker
+    user = await _candidate(maker)
+
+    def broken() -> None:
+        raise PermissionError("read-only disk")
+
+    async with maker() as session:
+        stored = await session.get_one(User, user.id)
+        stored.full_name = "Grace Committed"
+        on_outcome(session, committed=broken)
+        await session.commit()  # does not raise
+    async with maker() as session:
+        assert (await session.get_one(User, user.id)).full_name == "Grace Committed"
