@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import json
 import uuid
 from typing import Any
 
+import pytest
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -16,6 +18,12 @@ from hireloop.auth.service import register_user
 
 PASSWORD = "correct-horse-9"
 _counter = itertools.count(1)
+
+
+def logged_events(capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
+    """The app's JSON log lines written to stderr since the last read."""
+    lines = capsys.readouterr().err.splitlines()
+    return [json.loads(line) for line in lines if line.startswith("{")]
 
 
 def auth(token: str) -> dict[str, str]:

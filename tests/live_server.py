@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 
@@ -42,30 +43,35 @@ def server_env(database_url: str, data_dir: str, **extra: str) -> dict[str, str]
 def live_server(
     env: dict[str, str], port: int | None = None
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """Serves the app from an already-migrated database; yields (base_url, process)."""
-    port = port or free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "hireloop.main:create_app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    """Serves the app from an already-migrated database; yields (base_url, process).
+
+    The listening socket is bound here and handed to the server process, so the port is
+    this server's from the moment it is chosen: another test's server started meanwhile
+    can never take it and answer in its place. The server's output goes to a log file in
+    its data directory, printed when the block fails.
+    """
+    data_dir = Path(env["HIRELOOP_DATA_DIR"])
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with _listening_socket(port or 0) as listener:
+        port = int(listener.getsockname()[1])
+        log_path = data_dir / f"server-{port}.log"
+        with log_path.open("ab") as log:
+            process = subprocess.Popen(
+                [sys.executable, __file__, str(listener.fileno())],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                pass_fds=(listener.fileno(),),
+            )
+    # Only the server holds the socket now: once it dies, connections are refused.
     base = f"http://127.0.0.1:{port}"
     try:
         wait_ready(base, process)
         yield base, process
+    except Exception:
+        print(f"--- server log ({log_path}), last lines ---", file=sys.stderr)
+        print("\n".join(log_path.read_text(errors="replace").splitlines()[-40:]), file=sys.stderr)
+        raise
     finally:
         if process.poll() is None:
             process.terminate()
@@ -73,6 +79,23 @@ def live_server(
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 process.kill()
+                process.wait()
+
+
+def _listening_socket(port: int) -> socket.socket:
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a restart on the same port
+    sock.bind(("127.0.0.1", port))
+    sock.listen(128)
+    return sock
+
+
+def _serve_on_inherited_socket(fd: int) -> None:
+    """The server process: uvicorn on the socket that live_server bound."""
+    import uvicorn
+
+    config = uvicorn.Config("hireloop.main:create_app", factory=True, log_level="warning")
+    uvicorn.Server(config).run(sockets=[socket.socket(fileno=fd)])
 
 
 def wait_ready(base: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
@@ -144,3 +167,7 @@ class TcpProxy:
                 sink.sendall(data)
         with contextlib.suppress(OSError):
             sink.shutdown(socket.SHUT_WR)
+
+
+if __name__ == "__main__":
+    _serve_on_inherited_socket(int(sys.argv[1]))

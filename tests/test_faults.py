@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from tests.factories import PASSWORD, auth
-from tests.live_server import TcpProxy, free_port, live_server, server_env, wait_ready
+from tests.live_server import TcpProxy, live_server, server_env, wait_ready
 
 ANSWER = "I would use an index on the filtered columns, measure with EXPLAIN and add a cache."
 
@@ -64,9 +64,7 @@ async def test_sigkill_under_load_loses_no_committed_answer(
     app: object, database_url: str, tmp_path: Path
 ) -> None:
     env = server_env(database_url, str(tmp_path))
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    with live_server(env, port) as (_, process):
+    with live_server(env) as (base, process):
         async with httpx.AsyncClient(base_url=base, timeout=30) as client:
             people = [await _candidate(client, i) for i in range(6)]
             acknowledged: dict[str, list[str]] = {interview: [] for _, interview in people}
@@ -79,7 +77,7 @@ async def test_sigkill_under_load_loses_no_committed_answer(
             await asyncio.gather(*load)
     assert sum(map(len, acknowledged.values())) > 0, "the kill happened under load"
 
-    with live_server(env, port):
+    with live_server(env, port=httpx.URL(base).port):
         async with httpx.AsyncClient(base_url=base, timeout=30) as client:
             for token, interview_id in people:
                 transcript = await _transcript(client, token, interview_id)

@@ -7,7 +7,7 @@ import json
 import pytest
 from httpx import AsyncClient
 
-from tests.factories import auth, register_candidate
+from tests.factories import auth, logged_events, register_candidate
 
 
 async def test_start_logs_events_with_the_request_id_and_no_personal_data(
@@ -22,9 +22,7 @@ async def test_start_logs_events_with_the_request_id_and_no_personal_data(
     )
     assert response.status_code == 201
     assert response.headers["x-request-id"] == "req-abc-123"
-    lines = [
-        json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")
-    ]
+    lines = logged_events(capsys)
     events = {line["event"]: line for line in lines if line.get("request_id") == "req-abc-123"}
     assert {"start_interview_request", "interview_started_successfully"} <= set(events)
     assert events["interview_started_successfully"]["interview_id"] == response.json()["id"]

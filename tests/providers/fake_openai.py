@@ -226,10 +226,3 @@ class FakeOpenAI:
             server.should_exit = True
             thread.join(timeout=10)
             sock.close()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port

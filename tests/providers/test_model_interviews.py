@@ -19,7 +19,8 @@ from hireloop.auth.models import UserRole
 from hireloop.config import Settings
 from tests.factories import apply, auth, create_job, create_staff_user, register_candidate
 from tests.interviews.simulate import full_transcript, question_for, strong_answer, take_interview
-from tests.providers.fake_openai import Call, FakeOpenAI, Reply, Script, free_port, naive_model
+from tests.live_server import free_port
+from tests.providers.fake_openai import Call, FakeOpenAI, Reply, Script, naive_model
 
 START = "/api/v1/interviews/start"
 JOB = {

@@ -6,9 +6,11 @@ and check what a browser cannot easily show (cookie flags, refusals, status code
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 
+import pytest
 from httpx import AsyncClient
 
 from hireloop.auth.models import UserRole
@@ -18,6 +20,7 @@ from tests.factories import (
     auth,
     create_job,
     create_staff_user,
+    logged_events,
     register_candidate,
 )
 from tests.web.forms import csrf_of, submit, web_login, web_register
@@ -98,6 +101,24 @@ async def test_login_errors_and_safe_redirects(client: AsyncClient) -> None:
     gate = await client.get("/applications?page=2")
     assert gate.status_code == 303
     assert gate.headers["location"] == "/login?next=/applications%3Fpage%3D2"
+
+
+async def test_refused_logins_are_logged_with_the_reason_and_no_email(
+    capsys: pytest.CaptureFixture[str], client: AsyncClient
+) -> None:
+    # capsys first: the app (built by the client fixture) logs to the stream it finds.
+    address = email()
+    await web_register(client, address)
+    await submit(client, "/jobs", "/logout")
+    logged_events(capsys)  # forget registration's lines
+    await web_login(client, address, "not-the-password-1")
+    await web_login(client, "nobody@example.com")
+    await web_login(client, address, "")
+    refused = [e for e in logged_events(capsys) if e["event"] == "login_refused"]
+    assert [e["reason"] for e in refused] == ["wrong_password", "unknown_account", "invalid_form"]
+    assert len(refused[0]["user_id"]) == 36 and "user_id" not in refused[1]
+    assert refused[2]["fields"] == ["password"]
+    assert address not in json.dumps(refused) and "nobody" not in json.dumps(refused)
 
 
 async def test_register_shows_field_errors(client: AsyncClient) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import structlog
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,6 +13,8 @@ from hireloop.auth.security import hash_password, verify_password
 from hireloop.errors import Conflict, Unauthorized
 
 INVALID_CREDENTIALS = "Invalid email or password"
+
+_log = structlog.get_logger(__name__)
 
 
 def normalize_email(email: str) -> str:
@@ -44,5 +47,12 @@ async def authenticate(session: AsyncSession, email: str, password: str) -> User
     # verify_password runs argon2 even for unknown emails: same message, similar time.
     valid = verify_password(user.password_hash if user else None, password)
     if user is None or not valid or user.status is not UserStatus.active:
+        # The client gets one message whatever the cause; the operator's log says which
+        # (ids and flags only, never the email), to spot guessing and locked-out users.
+        if user is None:
+            _log.warning("login_refused", reason="unknown_account")
+        else:
+            reason = "wrong_password" if not valid else "inactive"
+            _log.warning("login_refused", reason=reason, user_id=str(user.id))
         raise Unauthorized(INVALID_CREDENTIALS)
     return user

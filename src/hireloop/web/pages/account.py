@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+
+import structlog
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import ValidationError
 
@@ -16,6 +19,7 @@ from hireloop.web.rendering import PageRoute, redirect, render, safe_next
 from hireloop.web.session import CsrfChecked, OptionalUser, end_session, start_session
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
+_log = structlog.get_logger(__name__)
 
 
 def home_for(user: User) -> str:
@@ -74,10 +78,16 @@ async def login(request: Request, session: SessionDep, _user: OptionalUser) -> R
     form = await read_form(request)
     next_url = safe_next(form.get("next"), "")
     email = form.get("email", "")
+    user: User | None = None
     try:
         data = LoginRequest.model_validate({"email": email, "password": form.get("password", "")})
-        user = await auth_service.authenticate(session, str(data.email), data.password)
-    except (ValidationError, Unauthorized):
+    except ValidationError as exc:
+        fields = sorted({str(error["loc"][0]) for error in exc.errors() if error["loc"]})
+        _log.warning("login_refused", reason="invalid_form", fields=fields)
+    else:
+        with contextlib.suppress(Unauthorized):  # authenticate logs why it refused
+            user = await auth_service.authenticate(session, str(data.email), data.password)
+    if user is None:
         # One message whatever was wrong, as the API does.
         context = {
             "values": {"email": email},
