@@ -1,9 +1,10 @@
 """The interview's side of the AI provider (SPEC §6).
 
-Builds provider requests from the engine state and the job posting, and records what
-each call cost on the interview. The adaptive loop has already decided what to ask;
-these helpers only let the configured provider word it, evaluate answers and word the
-results summary. With the built-in provider nothing here touches the database.
+Builds provider requests from the engine state and the job posting. The adaptive loop
+has already decided what to ask; these helpers only let the configured provider word it,
+evaluate answers and word the results summary. They never touch the database, so a
+caller can run them with no transaction open; each returns the provider's reply, whose
+cost the caller adds to the interview (``record_usage``) when it writes the turn.
 """
 
 from __future__ import annotations
@@ -125,8 +126,8 @@ async def word_question(
     *,
     job: JobPosting | None,
     transcript: list[TranscriptEntry],
-) -> tuple[QuestionTurn, dict[str, object]]:
-    """The loop's chosen question, worded by the provider; plus its message metadata."""
+) -> tuple[QuestionTurn, ProviderReply[Any]]:
+    """The loop's chosen question, worded by the provider; plus the provider's reply."""
     request = QuestionRequest(
         context=interview_context(interview, state, settings, job),
         skill_name=turn.skill_name,
@@ -137,12 +138,19 @@ async def word_question(
         recent_transcript=transcript,
     )
     reply = await provider.word_question(request)
-    record_usage(interview, reply, settings)
-    return turn.model_copy(update={"text": reply.value.text}), reply.metadata()
+    return turn.model_copy(update={"text": reply.value.text}), reply
+
+
+async def followed_up_answer(session: AsyncSession, state: EngineState) -> str | None:
+    """When the open question is a follow-up: the answer it follows up."""
+    cursor = state.cursor
+    if not (cursor.followup_asked and cursor.followup_of_message_id):
+        return None
+    original = await session.get(InterviewMessage, uuid.UUID(cursor.followup_of_message_id))
+    return original.content_text if original is not None else None
 
 
 async def evaluate(
-    session: AsyncSession,
     provider: InterviewProvider,
     settings: Settings,
     interview: Interview,
@@ -150,16 +158,12 @@ async def evaluate(
     question: Question,
     answer: str,
     recent: list[TranscriptEntry],
+    original_answer: str | None,
 ) -> ProviderReply[AnswerEvaluation]:
     """Evaluate the answer to the open question; a follow-up's answer is evaluated
-    together with the answer it follows up."""
+    together with the answer it follows up (``original_answer``)."""
     cursor = state.cursor
     assert cursor.skill_id is not None
-    original_text: str | None = None
-    if cursor.followup_asked and cursor.followup_of_message_id:
-        original = await session.get(InterviewMessage, uuid.UUID(cursor.followup_of_message_id))
-        if original is not None:
-            original_text = original.content_text
     asked = next((e.text for e in reversed(recent) if e.speaker == "interviewer"), question.text)
     request = EvaluationRequest(
         context=interview_context(interview, state, settings, interview.job_posting),
@@ -168,11 +172,9 @@ async def evaluate(
         question=question,
         asked_text=asked,
         answer=answer,
-        original_answer=original_text,
+        original_answer=original_answer,
     )
-    reply = await provider.evaluate(request)
-    record_usage(interview, reply, settings)
-    return reply
+    return await provider.evaluate(request)
 
 
 def _summary_of(result: SkillResult) -> SkillSummary:
@@ -194,27 +196,27 @@ async def word_results(
     results: ResultsData,
     *,
     job: JobPosting | None,
-) -> tuple[ResultsData, dict[str, object]]:
-    """Strengths and growth areas worded by the model, for the skills the engine chose.
+) -> tuple[ResultsData, dict[str, object], ProviderReply[Any] | None]:
+    """Strengths and growth areas worded by the model, for the skills the engine chose;
+    plus the wording's metadata and the provider's reply (None when no call was made).
 
     Scores, levels, evidence and insufficient-evidence skills are never sent back by the
     model: only the wording of skills that already qualify changes.
     """
     if not uses_model(provider):
-        return results, {"provider": BUILTIN, "model": None, "fallback": False}
+        return results, {"provider": BUILTIN, "model": None, "fallback": False}, None
     # The same rule build_results uses to pick strengths, in the same order.
     strong = [r for r in results.skill_results if r.score is not None and r.score >= STRONG * 100]
     growth_ids = {g["skill_id"] for g in results.growth_areas}
     growth = [r for r in results.skill_results if r.skill_id in growth_ids]
     if len(strong) != len(results.strengths) or not (strong or growth):
-        return results, {"provider": provider.name, "model": provider.model, "skipped": True}
+        return results, {"provider": provider.name, "model": provider.model, "skipped": True}, None
     request = SummaryRequest(
         context=interview_context(interview, state, settings, job),
         strengths=[_summary_of(r) for r in strong],
         growth_areas=[_summary_of(r) for r in growth],
     )
     reply = await provider.summarize(request)
-    record_usage(interview, reply, settings)
     draft = reply.value
     strengths = [
         f"{r.skill_name}: {r.level.value} level. {draft.strengths[r.skill_id]}"
@@ -227,7 +229,7 @@ async def word_results(
         for g in results.growth_areas
     ]
     worded = results.model_copy(update={"strengths": strengths, "growth_areas": growth_areas})
-    return worded, reply.metadata()
+    return worded, reply.metadata(), reply
 
 
 async def word_opening_question(
@@ -236,7 +238,7 @@ async def word_opening_question(
     state: EngineState,
     turn: QuestionTurn,
     job: JobPosting | None,
-) -> tuple[QuestionTurn, dict[str, object]]:
+) -> tuple[QuestionTurn, ProviderReply[Any]]:
     """The first question, worded by the configured provider (the welcome stays ours)."""
     planned = state.skill(turn.skill_id)
     pack = skill_questions(get_knowledge(), planned)

@@ -12,7 +12,7 @@ from hireloop.config import Settings
 from hireloop.db import SessionDep
 from hireloop.engine.loop import EngineState
 from hireloop.errors import error_responses
-from hireloop.interviews import reads, service, start
+from hireloop.interviews import answers, reads, service, start
 from hireloop.interviews.models import Interview, InterviewMessage, InterviewStatus, MessageType
 from hireloop.interviews.schemas import (
     JOB_LINKED_EXAMPLE,
@@ -167,10 +167,12 @@ async def answer_question(
     """Answer the current question; get the next one (or the end of the interview).
 
     Send an `Idempotency-Key` header (or `idempotency_key` field) to make retries safe:
-    a repeated key returns the stored turn instead of adding another.
+    a repeated key returns the stored turn instead of adding another. 409 when the
+    interview is not in progress, or when another answer to the same question was
+    accepted while the language model was evaluating this one.
     """
     settings = _settings(request)
-    result = await service.submit_answer(
+    result = await answers.submit_answer(
         session, user, interview_id, data.content, data.idempotency_key or idempotency_key, settings
     )
     interview = result.interview

@@ -1,8 +1,7 @@
-"""The interview conversation: answers, follow-ups, completion, access and reads.
+"""The interview conversation: access, locking, completion and the engine state.
 
-Answers to one interview are processed strictly one at a time: the interview row is
-locked (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite transactions begin IMMEDIATE),
-so sequence numbers stay contiguous across concurrent requests and server processes.
+Answering a question (one turn) is in ``answers``; the list, transcript and results
+reads are in ``reads``.
 """
 
 from __future__ import annotations
@@ -22,8 +21,7 @@ from hireloop.db import utcnow
 from hireloop.engine.knowledge import get_knowledge
 from hireloop.engine.loop import AdaptiveLoop, EngineState, LoopConfig
 from hireloop.engine.planner import skill_questions
-from hireloop.engine.providers import TranscriptEntry
-from hireloop.engine.results import AnswerRecord, build_results
+from hireloop.engine.results import AnswerRecord, ResultsData, build_results
 from hireloop.engine.schema import Question
 from hireloop.engine.state import QuestionTurn
 from hireloop.errors import Conflict, Forbidden, NotFound
@@ -125,7 +123,7 @@ def expire_if_idle(interview: Interview, settings: Settings, now: datetime) -> N
         interview.status = InterviewStatus.abandoned
 
 
-def _require_in_progress(interview: Interview) -> InterviewSession:
+def require_in_progress(interview: Interview) -> InterviewSession:
     if interview.status is not InterviewStatus.in_progress or interview.session is None:
         raise Conflict(f"Interview is not in progress (status: {interview.status.value})")
     return interview.session
@@ -141,7 +139,7 @@ def current_question(state: EngineState) -> Question:
     raise LookupError(f"question {cursor.question_id} is not in the knowledge packs")
 
 
-async def _last_sequence(session: AsyncSession, interview_id: uuid.UUID) -> int:
+async def last_sequence(session: AsyncSession, interview_id: uuid.UUID) -> int:
     last = await session.scalar(
         select(func.max(InterviewMessage.sequence_number)).where(
             InterviewMessage.interview_id == interview_id
@@ -150,7 +148,7 @@ async def _last_sequence(session: AsyncSession, interview_id: uuid.UUID) -> int:
     return int(last or 0)
 
 
-async def _message_at(
+async def message_at(
     session: AsyncSession, interview_id: uuid.UUID, sequence_number: int
 ) -> InterviewMessage | None:
     return await session.scalar(
@@ -179,116 +177,59 @@ def question_message(
     )
 
 
-async def submit_answer(
-    session: AsyncSession,
-    user: User,
-    interview_id: uuid.UUID,
-    content: str,
-    idempotency_key: str | None,
-    settings: Settings,
-) -> TurnResult:
-    interview = await owned_interview_for_update(session, user, interview_id, settings)
-    if idempotency_key is not None:
-        previous = await session.scalar(
-            select(InterviewMessage).where(
-                InterviewMessage.interview_id == interview.id,
-                InterviewMessage.idempotency_key == idempotency_key,
-            )
+async def answer_records(session: AsyncSession, interview_id: uuid.UUID) -> dict[str, AnswerRecord]:
+    """The candidate's answers so far, as the results are built from them."""
+    messages = await session.scalars(
+        select(InterviewMessage).where(
+            InterviewMessage.interview_id == interview_id,
+            InterviewMessage.message_type == MessageType.candidate_response,
         )
-        if previous is not None:  # a client retry: replay the stored turn, add nothing
-            reply = await _message_at(session, interview.id, previous.sequence_number + 1)
-            assert interview.session is not None
-            return TurnResult(interview, interview.session, previous, reply)
-    row = _require_in_progress(interview)
-    state = engine_state(row)
-    loop = loop_for(settings)
-    now = utcnow()
-    question = current_question(state)
-    sequence = await _last_sequence(session, interview.id)
-    # The model (if one is configured) words and evaluates; the loop still decides.
-    provider = ai.provider_for(settings)
-    recent = await ai.recent_transcript(session, interview.id) if ai.uses_model(provider) else []
-    evaluated = await ai.evaluate(
-        session, provider, settings, interview, state, question, content, recent
     )
-    evaluation = evaluated.value
-    answer = InterviewMessage(
-        id=uuid.uuid4(),
-        interview_id=interview.id,
-        sequence_number=sequence + 1,
-        message_type=MessageType.candidate_response,
-        content_text=content,
-        meta={
-            "skill_area": state.cursor.skill_id,
-            "question_id": question.id,
-            "question_message_id": state.cursor.question_message_id,
-            "is_followup_answer": state.cursor.followup_asked,
-            "evaluation": evaluation.model_dump(mode="json"),
-            "engine": evaluated.answered_by,
-            **evaluated.metadata(),
-        },
-        idempotency_key=idempotency_key,
-        created_at=now,
-    )
-    session.add(answer)
-    followup_due = loop.record_answer(state, evaluation, answer_message_id=str(answer.id), now=now)
-    if followup_due:
-        state.cursor.followup_of_message_id = str(answer.id)
-        turn: QuestionTurn | None = loop.followup(state, question)
-        stop = None
-    else:
-        state.cursor.followup_of_message_id = None
-        stop = loop.stop_reason(state, started_at=interview.started_at or now, now=now)
-        turn = None if stop else loop.next_question(state, seed=str(interview.id), now=now)
-    if turn is not None:
-        turn, ai_meta = await ai.word_question(
-            provider,
-            settings,
-            interview,
-            state,
-            turn,
-            current_question(state),
-            job=interview.job_posting,
-            transcript=[*recent, TranscriptEntry(speaker="candidate", text=content)][
-                -ai.TRANSCRIPT_MESSAGES :
-            ],
-        )
-        reply = question_message(interview.id, sequence + 2, turn, now, ai_meta)
-        state.cursor.question_message_id = str(reply.id)
-        session.add(reply)
-        store_engine_state(row, state)
-        row.last_activity_at = now
-        await session.flush()
-        return TurnResult(interview, row, answer, reply)
-    store_engine_state(row, state)
-    await session.flush()
-    closing = await complete_interview(session, interview, settings, reason=stop or "nothing_left")
-    return TurnResult(interview, row, answer, closing)
+    return {str(m.id): answer_record(m) for m in messages}
+
+
+def answer_record(message: InterviewMessage) -> AnswerRecord:
+    return AnswerRecord(str(message.id), message.content_text, message.meta.get("evaluation", {}))
+
+
+def results_for(
+    interview: Interview, state: EngineState, answers: dict[str, AnswerRecord]
+) -> ResultsData:
+    job = interview.job_posting
+    return build_results(state, answers, job.experience_level.value if job else None)
 
 
 async def complete_interview(
     session: AsyncSession, interview: Interview, settings: Settings, *, reason: str
 ) -> InterviewMessage:
     """Close the transcript, store the results and move the application on."""
-    row = _require_in_progress(interview)
-    now = utcnow()
+    row = require_in_progress(interview)
     state = engine_state(row)
-    messages = await session.scalars(
-        select(InterviewMessage).where(
-            InterviewMessage.interview_id == interview.id,
-            InterviewMessage.message_type == MessageType.candidate_response,
-        )
-    )
-    answers = {
-        str(m.id): AnswerRecord(str(m.id), m.content_text, m.meta.get("evaluation", {}))
-        for m in messages
-    }
-    job = interview.job_posting
-    results = build_results(state, answers, job.experience_level.value if job else None)
+    results = results_for(interview, state, await answer_records(session, interview.id))
     # A model may word strengths and growth areas; scores and levels stay the engine's.
-    results, wording = await ai.word_results(
-        ai.provider_for(settings), settings, interview, state, results, job=job
+    worded, wording, reply = await ai.word_results(
+        ai.provider_for(settings), settings, interview, state, results, job=interview.job_posting
     )
+    if reply is not None:
+        ai.record_usage(interview, reply, settings)
+    closing_number = await last_sequence(session, interview.id) + 1
+    return await write_completion(
+        session, interview, row, worded, wording, reason=reason, sequence_number=closing_number
+    )
+
+
+async def write_completion(
+    session: AsyncSession,
+    interview: Interview,
+    row: InterviewSession,
+    results: ResultsData,
+    wording: dict[str, object],
+    *,
+    reason: str,
+    sequence_number: int,
+) -> InterviewMessage:
+    """Store the results and the closing message; the interview is completed."""
+    now = utcnow()
     session.add(
         AssessmentResult(
             interview_id=interview.id,
@@ -307,7 +248,7 @@ async def complete_interview(
     closing = InterviewMessage(
         id=uuid.uuid4(),
         interview_id=interview.id,
-        sequence_number=await _last_sequence(session, interview.id) + 1,
+        sequence_number=sequence_number,
         message_type=MessageType.ai_closing,
         content_text=CLOSING_TEXT,
         meta={"stop_reason": reason, "results_wording": wording},

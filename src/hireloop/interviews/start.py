@@ -230,7 +230,8 @@ async def _begin(
         raise RuntimeError(f"no first question for role {interview.role_type}")
     skill = state.skill(turn.skill_id)
     resume_note = resume.reference(kb, skill) if resume else None
-    turn, ai_meta = await ai.word_opening_question(settings, interview, state, turn, job)
+    turn, worded = await ai.word_opening_question(settings, interview, state, turn, job)
+    ai.record_usage(interview, worded, settings)
     turn = turn.model_copy(
         update={
             "text": opening_text(
@@ -244,7 +245,7 @@ async def _begin(
             )
         }
     )
-    message = question_message(interview.id, 1, turn, now, ai_meta)
+    message = question_message(interview.id, 1, turn, now, worded.metadata())
     if resume_note:
         message.meta = {**message.meta, "resume_reference": True}
     state.cursor.question_message_id = str(message.id)

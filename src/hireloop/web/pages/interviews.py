@@ -13,7 +13,7 @@ from hireloop.auth.models import User
 from hireloop.config import Settings
 from hireloop.db import SessionDep
 from hireloop.engine.knowledge import get_knowledge
-from hireloop.interviews import reads, service
+from hireloop.interviews import answers, reads, service
 from hireloop.interviews.models import Interview, InterviewStatus, MessageType
 from hireloop.interviews.router import progress_of
 from hireloop.interviews.schemas import AnswerCreate
@@ -102,7 +102,7 @@ async def answer(
         context = await interview_context(request, session, user, interview)
         context.update(error=message, draft=form.get("content", ""))
         return render(request, "interviews/interview.html", context, status_code=422)
-    turn = await service.submit_answer(
+    turn = await answers.submit_answer(
         session, user, interview_id, data.content, data.idempotency_key, settings
     )
     complete = turn.interview.status is InterviewStatus.completed

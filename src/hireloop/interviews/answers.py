@@ -1,0 +1,257 @@
+"""One turn of the interview: the candidate answers the open question (SPEC §4).
+
+The adaptive loop decides what follows; the configured provider evaluates the answer and
+words what the loop chose. Each turn is written under the interview's lock (``SELECT …
+FOR UPDATE`` on PostgreSQL; SQLite transactions begin IMMEDIATE), so answers to one
+interview are taken one at a time and sequence numbers stay contiguous across requests
+and server processes.
+
+A language model's calls can take seconds, so with a model the turn holds no transaction
+while they run: it reads what it needs under the lock, commits (which releases the lock,
+and on SQLite the write lock of the whole database, so other people's requests do not
+wait on this model call), calls the model, then locks the interview again and writes only
+if no other answer was accepted meanwhile (409 otherwise). With the built-in engine a
+turn is one short transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hireloop.auth.models import User
+from hireloop.config import Settings
+from hireloop.db import utcnow
+from hireloop.engine.loop import EngineState
+from hireloop.engine.providers import InterviewProvider, ProviderReply, TranscriptEntry
+from hireloop.engine.results import AnswerRecord, ResultsData
+from hireloop.engine.state import QuestionTurn
+from hireloop.errors import Conflict
+from hireloop.interviews import ai
+from hireloop.interviews.models import (
+    Interview,
+    InterviewMessage,
+    InterviewStatus,
+    MessageType,
+)
+from hireloop.interviews.service import (
+    TurnResult,
+    answer_record,
+    answer_records,
+    current_question,
+    engine_state,
+    last_sequence,
+    loop_for,
+    message_at,
+    owned_interview_for_update,
+    question_message,
+    require_in_progress,
+    results_for,
+    store_engine_state,
+    write_completion,
+)
+
+ANSWERED_MEANWHILE = (
+    "Another answer to this question was accepted first. "
+    "Reload the interview to see the current question."
+)
+
+
+@dataclass
+class _Turn:
+    """What one answer leads to, decided before anything is written."""
+
+    answer: InterviewMessage
+    state: EngineState
+    next_question: QuestionTurn | None = None
+    next_question_meta: dict[str, object] = field(default_factory=dict)
+    stop: str | None = None
+    results: ResultsData | None = None
+    results_wording: dict[str, object] = field(default_factory=dict)
+    replies: list[ProviderReply[Any]] = field(default_factory=list)
+
+
+async def submit_answer(
+    session: AsyncSession,
+    user: User,
+    interview_id: uuid.UUID,
+    content: str,
+    idempotency_key: str | None,
+    settings: Settings,
+) -> TurnResult:
+    interview = await owned_interview_for_update(session, user, interview_id, settings)
+    replayed = await _replay(session, interview, idempotency_key)
+    if replayed is not None:
+        return replayed
+    row = require_in_progress(interview)
+    provider = ai.provider_for(settings)
+    with_model = ai.uses_model(provider)
+    state = engine_state(row)
+    sequence = await last_sequence(session, interview.id)
+    recent = await ai.recent_transcript(session, interview.id) if with_model else []
+    original = await ai.followed_up_answer(session, state)
+    # With a model the earlier answers are read now, while the lock is held; the
+    # built-in engine reads them only when the interview ends.
+    earlier = await answer_records(session, interview.id) if with_model else None
+    if with_model:
+        await session.commit()  # release the lock while the model thinks
+    turn = await _decide(
+        provider, settings, interview, state, content, idempotency_key, sequence, recent, original
+    )
+    if turn.stop is not None:
+        if earlier is None:
+            earlier = await answer_records(session, interview.id)
+        results = results_for(interview, turn.state, {**earlier, **_as_record(turn.answer)})
+        worded, turn.results_wording, reply = await ai.word_results(
+            provider, settings, interview, turn.state, results, job=interview.job_posting
+        )
+        turn.results = worded
+        turn.replies += [reply] if reply is not None else []
+    if with_model:
+        interview = await owned_interview_for_update(session, user, interview_id, settings)
+        # Whatever happened meanwhile, the model's calls cost what they cost: they count.
+        _record_usage(interview, turn, settings)
+        replayed = await _replay(session, interview, idempotency_key)  # a retry won the race
+        if replayed is not None:
+            return replayed
+        ended = interview.status is not InterviewStatus.in_progress
+        if ended or await last_sequence(session, interview.id) != sequence:
+            await session.commit()  # keeps the usage; the answer is refused
+            require_in_progress(interview)  # its own 409 when the interview has ended
+            raise Conflict(ANSWERED_MEANWHILE)
+    else:
+        _record_usage(interview, turn, settings)
+    return await _write(session, interview, turn, sequence)
+
+
+async def _replay(
+    session: AsyncSession, interview: Interview, idempotency_key: str | None
+) -> TurnResult | None:
+    """A client's retry of an answer already taken: the stored turn, nothing added."""
+    if idempotency_key is None:
+        return None
+    previous = await session.scalar(
+        select(InterviewMessage).where(
+            InterviewMessage.interview_id == interview.id,
+            InterviewMessage.idempotency_key == idempotency_key,
+        )
+    )
+    if previous is None:
+        return None
+    reply = await message_at(session, interview.id, previous.sequence_number + 1)
+    assert interview.session is not None
+    return TurnResult(interview, interview.session, previous, reply)
+
+
+async def _decide(
+    provider: InterviewProvider,
+    settings: Settings,
+    interview: Interview,
+    state: EngineState,
+    content: str,
+    idempotency_key: str | None,
+    sequence: int,
+    recent: list[TranscriptEntry],
+    original_answer: str | None,
+) -> _Turn:
+    """Evaluate the answer and let the loop choose what follows; no database access."""
+    loop = loop_for(settings)
+    now = utcnow()
+    question = current_question(state)
+    evaluated = await ai.evaluate(
+        provider, settings, interview, state, question, content, recent, original_answer
+    )
+    evaluation = evaluated.value
+    answer = InterviewMessage(
+        id=uuid.uuid4(),
+        interview_id=interview.id,
+        sequence_number=sequence + 1,
+        message_type=MessageType.candidate_response,
+        content_text=content,
+        meta={
+            "skill_area": state.cursor.skill_id,
+            "question_id": question.id,
+            "question_message_id": state.cursor.question_message_id,
+            "is_followup_answer": state.cursor.followup_asked,
+            "evaluation": evaluation.model_dump(mode="json"),
+            "engine": evaluated.answered_by,
+            **evaluated.metadata(),
+        },
+        idempotency_key=idempotency_key,
+        created_at=now,
+    )
+    turn = _Turn(answer=answer, state=state, replies=[evaluated])
+    if loop.record_answer(state, evaluation, answer_message_id=str(answer.id), now=now):
+        state.cursor.followup_of_message_id = str(answer.id)
+        following: QuestionTurn | None = loop.followup(state, question)
+    else:
+        state.cursor.followup_of_message_id = None
+        turn.stop = loop.stop_reason(state, started_at=interview.started_at or now, now=now)
+        following = (
+            None if turn.stop else loop.next_question(state, seed=str(interview.id), now=now)
+        )
+        if following is None and turn.stop is None:
+            turn.stop = "nothing_left"
+    if following is not None:
+        worded, reply = await ai.word_question(
+            provider,
+            settings,
+            interview,
+            state,
+            following,
+            current_question(state),
+            job=interview.job_posting,
+            transcript=[*recent, TranscriptEntry(speaker="candidate", text=content)][
+                -ai.TRANSCRIPT_MESSAGES :
+            ],
+        )
+        turn.next_question, turn.next_question_meta = worded, reply.metadata()
+        turn.replies.append(reply)
+    return turn
+
+
+def _as_record(answer: InterviewMessage) -> dict[str, AnswerRecord]:
+    return {str(answer.id): answer_record(answer)}
+
+
+def _record_usage(interview: Interview, turn: _Turn, settings: Settings) -> None:
+    for reply in turn.replies:
+        ai.record_usage(interview, reply, settings)
+
+
+async def _write(
+    session: AsyncSession, interview: Interview, turn: _Turn, sequence: int
+) -> TurnResult:
+    """Store the answer and what follows it, under the interview's lock."""
+    row = require_in_progress(interview)
+    session.add(turn.answer)
+    if turn.next_question is not None:
+        reply = question_message(
+            interview.id,
+            sequence + 2,
+            turn.next_question,
+            turn.answer.created_at,
+            turn.next_question_meta,
+        )
+        turn.state.cursor.question_message_id = str(reply.id)
+        session.add(reply)
+        store_engine_state(row, turn.state)
+        row.last_activity_at = turn.answer.created_at
+        await session.flush()
+        return TurnResult(interview, row, turn.answer, reply)
+    assert turn.results is not None and turn.stop is not None
+    store_engine_state(row, turn.state)
+    closing = await write_completion(
+        session,
+        interview,
+        row,
+        turn.results,
+        turn.results_wording,
+        reason=turn.stop,
+        sequence_number=sequence + 2,
+    )
+    return TurnResult(interview, row, turn.answer, closing)

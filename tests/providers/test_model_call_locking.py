@@ -1,0 +1,112 @@
+"""A language model's calls run with no database transaction open (interviews/answers.py).
+
+On SQLite one write lock covers the whole database, so a turn that held its transaction
+through a slow model call would make every other user's request wait on it. These tests
+hold the model's evaluation back and show what happens meanwhile, on both databases.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+from httpx import AsyncClient
+
+from hireloop.interviews.answers import ANSWERED_MEANWHILE
+from tests.factories import auth, register_candidate
+from tests.providers.fake_openai import Call, FakeOpenAI, Reply, naive_model
+
+START = "/api/v1/interviews/start"
+ANSWER = (
+    "I profile first, then fix the biggest cost: for example I added an index and a cache "
+    "to a slow endpoint, measured p95 before and after, and weighed memory against freshness "
+    "of the data so that the trade-off was explicit for the whole team to review."
+)
+
+
+def slow_evaluations(delay: float) -> Any:
+    def script(call: Call) -> Reply:
+        reply = naive_model(call)
+        if call.task == "evaluation":
+            reply.delay = delay
+        return reply
+
+    return script
+
+
+async def _started(client: AsyncClient) -> tuple[str, dict[str, Any]]:
+    token = (await register_candidate(client))["access_token"]
+    response = await client.post(START, json={"role_type": "python"}, headers=auth(token))
+    assert response.status_code == 201, response.text
+    return token, response.json()
+
+
+async def _until_evaluating(fake_openai: FakeOpenAI, count: int = 1) -> Call:
+    deadline = time.monotonic() + 20
+    while len(fake_openai.calls_for("evaluation")) < count:
+        assert time.monotonic() < deadline, "the answer never reached the model"
+        await asyncio.sleep(0.01)
+    return fake_openai.calls_for("evaluation")[-1]
+
+
+async def test_other_users_write_while_a_model_evaluates_an_answer(
+    client: AsyncClient, fake_openai: FakeOpenAI
+) -> None:
+    delay = 4.0
+    fake_openai.script = slow_evaluations(delay)
+    token, started = await _started(client)
+    answering = asyncio.create_task(
+        client.post(
+            f"/api/v1/interviews/{started['id']}/messages",
+            json={"content": ANSWER},
+            headers=auth(token),
+        )
+    )
+    evaluation = await _until_evaluating(fake_openai)
+
+    # Another candidate registers (a write) while the model is still thinking.
+    other = await register_candidate(client, name="Other Person")
+    me = await client.get("/api/v1/auth/me", headers=auth(other["access_token"]))
+    finished_at = time.monotonic()
+    assert me.status_code == 200
+    assert finished_at < evaluation.at + delay, "the write waited for someone's model call"
+
+    answered = await answering
+    assert answered.status_code == 200, answered.text
+    assert answered.json()["next_question"] is not None
+
+
+async def test_concurrent_answers_with_a_model_take_one_and_refuse_the_other(
+    client: AsyncClient, fake_openai: FakeOpenAI
+) -> None:
+    fake_openai.script = slow_evaluations(0.5)
+    token, started = await _started(client)
+    url = f"/api/v1/interviews/{started['id']}/messages"
+
+    def send(content: str, key: str | None = None) -> Any:
+        headers = {**auth(token), **({"Idempotency-Key": key} if key else {})}
+        return client.post(url, json={"content": content}, headers=headers)
+
+    first, second = await asyncio.gather(send(ANSWER), send(ANSWER + " Also, tests."))
+    codes = sorted([first.status_code, second.status_code])
+    assert codes == [200, 409], (first.text, second.text)
+    refused = first if first.status_code == 409 else second
+    assert refused.json()["detail"] == ANSWERED_MEANWHILE
+    assert len(fake_openai.calls_for("evaluation")) == 2, "both answers reached the model"
+
+    # A client retrying with the same key during the slow call gets the same turn twice.
+    again = await asyncio.gather(send(ANSWER, "retry-1"), send(ANSWER, "retry-1"))
+    assert [r.status_code for r in again] == [200, 200], [r.text for r in again]
+    assert again[0].json()["answer"]["id"] == again[1].json()["answer"]["id"]
+
+    transcript = await client.get(url, params={"limit": 200}, headers=auth(token))
+    messages = transcript.json()["items"]
+    assert [m["sequence_number"] for m in messages] == list(range(1, len(messages) + 1))
+    answers = [m for m in messages if m["message_type"] == "candidate_response"]
+    assert len(answers) == 2, "one answer from the race and one from the retried pair"
+
+    # Every call the model was paid for counts on the interview, the refused one included.
+    detail = await client.get(f"/api/v1/interviews/{started['id']}", headers=auth(token))
+    prompt, completion = fake_openai.billed()
+    assert detail.json()["total_tokens_used"] == prompt + completion
