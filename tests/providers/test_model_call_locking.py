@@ -25,10 +25,10 @@ ANSWER = (
 )
 
 
-def slow_evaluations(delay: float) -> Any:
+def slow(delay: float, *tasks: str) -> Any:
     def script(call: Call) -> Reply:
         reply = naive_model(call)
-        if call.task == "evaluation":
+        if call.task in tasks:
             reply.delay = delay
         return reply
 
@@ -42,20 +42,21 @@ async def _started(client: AsyncClient) -> tuple[str, dict[str, Any]]:
     return token, response.json()
 
 
-async def _until_evaluating(fake_openai: FakeOpenAI, count: int = 1) -> Call:
+async def _until_called(fake_openai: FakeOpenAI, task: str, count: int = 1) -> Call:
     deadline = time.monotonic() + 20
-    while len(fake_openai.calls_for("evaluation")) < count:
-        assert time.monotonic() < deadline, "the answer never reached the model"
+    while len(fake_openai.calls_for(task)) < count:
+        assert time.monotonic() < deadline, f"no {task} call reached the model"
         await asyncio.sleep(0.01)
-    return fake_openai.calls_for("evaluation")[-1]
+    return fake_openai.calls_for(task)[count - 1]
 
 
-async def test_other_users_write_while_a_model_evaluates_an_answer(
+async def test_other_users_write_while_a_model_works_on_an_answer(
     client: AsyncClient, fake_openai: FakeOpenAI
 ) -> None:
-    delay = 4.0
-    fake_openai.script = slow_evaluations(delay)
     token, started = await _started(client)
+    questions_so_far = len(fake_openai.calls_for("question"))
+    delay = 3.0
+    fake_openai.script = slow(delay, "evaluation", "question")
     answering = asyncio.create_task(
         client.post(
             f"/api/v1/interviews/{started['id']}/messages",
@@ -63,24 +64,24 @@ async def test_other_users_write_while_a_model_evaluates_an_answer(
             headers=auth(token),
         )
     )
-    evaluation = await _until_evaluating(fake_openai)
-
-    # Another candidate registers (a write) while the model is still thinking.
-    other = await register_candidate(client, name="Other Person")
-    me = await client.get("/api/v1/auth/me", headers=auth(other["access_token"]))
-    finished_at = time.monotonic()
-    assert me.status_code == 200
-    assert finished_at < evaluation.at + delay, "the write waited for someone's model call"
+    # While the model evaluates the answer, and then while it words the next question,
+    # another candidate registers (a write) without waiting for it.
+    for task, count in (("evaluation", 1), ("question", questions_so_far + 1)):
+        call = await _until_called(fake_openai, task, count)
+        other = await register_candidate(client, name="Other Person")
+        me = await client.get("/api/v1/auth/me", headers=auth(other["access_token"]))
+        assert me.status_code == 200
+        assert time.monotonic() < call.at + delay, f"a write waited for the {task} call"
 
     answered = await answering
     assert answered.status_code == 200, answered.text
-    assert answered.json()["next_question"] is not None
+    assert "how do you apply" in answered.json()["next_question"]["content_text"]
 
 
 async def test_concurrent_answers_with_a_model_take_one_and_refuse_the_other(
     client: AsyncClient, fake_openai: FakeOpenAI
 ) -> None:
-    fake_openai.script = slow_evaluations(0.5)
+    fake_openai.script = slow(0.5, "evaluation")
     token, started = await _started(client)
     url = f"/api/v1/interviews/{started['id']}/messages"
 
