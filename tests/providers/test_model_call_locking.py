@@ -1,4 +1,5 @@
-"""A language model's calls run with no database transaction open (interviews/answers.py).
+"""A language model's calls run with no database transaction open (interviews/answers.py
+for answers, interviews/start.py for the first question).
 
 On SQLite one write lock covers the whole database, so a turn that held its transaction
 through a slow model call would make every other user's request wait on it. These tests
@@ -13,8 +14,9 @@ from typing import Any
 
 from httpx import AsyncClient
 
+from hireloop.auth.models import UserRole
 from hireloop.interviews.answers import ANSWERED_MEANWHILE
-from tests.factories import auth, register_candidate
+from tests.factories import apply, auth, create_job, create_staff_user, register_candidate
 from tests.providers.fake_openai import Call, FakeOpenAI, Reply, naive_model
 
 START = "/api/v1/interviews/start"
@@ -111,3 +113,56 @@ async def test_concurrent_answers_with_a_model_take_one_and_refuse_the_other(
     detail = await client.get(f"/api/v1/interviews/{started['id']}", headers=auth(token))
     prompt, completion = fake_openai.billed()
     assert detail.json()["total_tokens_used"] == prompt + completion
+
+
+async def _application(client: AsyncClient, app: Any) -> tuple[str, dict[str, Any]]:
+    recruiter = await create_staff_user(app, UserRole.recruiter)
+    posting = await create_job(
+        client, recruiter, title="Data Engineer", required_skills=["Apache Spark", "Airflow"]
+    )
+    token = (await register_candidate(client))["access_token"]
+    return token, await apply(client, token, posting["id"])
+
+
+async def test_other_users_write_while_a_model_words_the_first_question(
+    client: AsyncClient, app: Any, fake_openai: FakeOpenAI
+) -> None:
+    token, application = await _application(client, app)
+    delay = 3.0
+    fake_openai.script = slow(delay, "question")
+    starting = asyncio.create_task(
+        client.post(START, json={"application_id": application["id"]}, headers=auth(token))
+    )
+    call = await _until_called(fake_openai, "question")
+    other = await register_candidate(client, name="Other Person")
+    assert (await client.get("/api/v1/auth/me", headers=auth(other["access_token"]))).is_success
+    assert time.monotonic() < call.at + delay, "a write waited for the start's model call"
+
+    started = await starting
+    assert started.status_code == 201, started.text
+    body = started.json()
+    assert body["job_posting_id"] == application["job_posting_id"]
+    assert "Data Engineer" in body["first_question"]["content_text"]
+    assert body["first_question"]["metadata"]["fallback"] is False
+    assert body["total_tokens_used"] == sum(fake_openai.billed())
+
+
+async def test_concurrent_starts_with_a_model_begin_the_interview_once(
+    client: AsyncClient, app: Any, fake_openai: FakeOpenAI
+) -> None:
+    token, application = await _application(client, app)
+    fake_openai.script = slow(0.5, "question")
+    responses = await asyncio.gather(
+        *(
+            client.post(START, json={"application_id": application["id"]}, headers=auth(token))
+            for _ in range(4)
+        )
+    )
+    assert sorted(r.status_code for r in responses) == [200, 200, 200, 201]
+    assert len({r.json()["first_question"]["id"] for r in responses}) == 1
+    interview = f"/api/v1/interviews/{responses[0].json()['id']}"
+    transcript = await client.get(f"{interview}/messages", headers=auth(token))
+    assert [m["sequence_number"] for m in transcript.json()["items"]] == [1]
+    # Each start's call to the model was paid for, and each counts on the interview.
+    detail = await client.get(interview, headers=auth(token))
+    assert detail.json()["total_tokens_used"] == sum(fake_openai.billed())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 import structlog
 from sqlalchemy import bindparam, select
@@ -18,7 +19,9 @@ from hireloop.db import utcnow
 from hireloop.engine.knowledge import ROLE_TYPES, get_knowledge
 from hireloop.engine.loop import EngineState, SkillState
 from hireloop.engine.planner import build_skill_plan, opening_text
+from hireloop.engine.providers import ProviderReply
 from hireloop.engine.schema import Difficulty
+from hireloop.engine.state import QuestionTurn
 from hireloop.errors import BadRequest, Conflict, Forbidden, InvalidInput, NotFound
 from hireloop.interviews import ai
 from hireloop.interviews.models import (
@@ -102,7 +105,10 @@ async def start_interview(
         role_type=role_type,
         status=InterviewStatus.scheduled,
     )
-    result = await _begin(session, interview, job=None, settings=settings)
+    ahead = None
+    if ai.uses_model(ai.provider_for(settings)):
+        ahead = await _word_ahead(session, interview, None, settings)
+    result = await _begin(session, interview, job=None, settings=settings, ahead=ahead)
     _log_started(result, job_linked=False)
     return result
 
@@ -121,6 +127,7 @@ async def _start_job_linked(
     application_id: uuid.UUID,
     resume_id: uuid.UUID | None,
     settings: Settings,
+    ahead: _WordedAhead | None = None,
 ) -> StartResult:
     application, active_resume = await _application_with_locked_interview(session, application_id)
     if application is None:
@@ -130,13 +137,16 @@ async def _start_job_linked(
     if application.status is ApplicationStatus.withdrawn:
         raise BadRequest("Application has been withdrawn")
     job = application.job_posting
-    log.info(
-        "interview_start_with_job_context",
-        application_id=str(application.id),
-        job_posting_id=str(job.id),
-    )
+    if ahead is None:  # once per start, not again after the model worded the question
+        log.info(
+            "interview_start_with_job_context",
+            application_id=str(application.id),
+            job_posting_id=str(job.id),
+        )
     interview = application.interview
     if interview is not None and interview.status is InterviewStatus.in_progress:
+        if ahead is not None:  # another start won while the model worded ours
+            ai.record_usage(interview, ahead.reply, settings)
         result = await _resume(session, interview)
         _log_started(result, job_linked=True)
         return result
@@ -148,6 +158,16 @@ async def _start_job_linked(
     if job.status is not JobStatus.active:
         raise BadRequest(JOB_INACTIVE)
     role_type = role_type_for_job(job)
+    if interview is not None and ahead is None and ai.uses_model(ai.provider_for(settings)):
+        draft = Interview(
+            id=interview.id,
+            candidate_id=interview.candidate_id,
+            resume_id=resume_id or interview.resume_id,
+            role_type=role_type,
+        )
+        ahead = await _word_ahead(session, draft, job, settings, active_resume)
+        # The locks were let go while the model worked: start again, checking everything.
+        return await _start_job_linked(session, user, application_id, resume_id, settings, ahead)
     if interview is None:
         # Applications from before interviews were scheduled at apply time.
         interview = Interview(
@@ -170,7 +190,13 @@ async def _start_job_linked(
         interview.resume_id = resume_id
     application.status = ApplicationStatus.interview_in_progress
     result = await _begin(
-        session, interview, job, settings, active=active_resume, application=application
+        session,
+        interview,
+        job,
+        settings,
+        active=active_resume,
+        application=application,
+        ahead=ahead,
     )
     _log_started(result, job_linked=True)
     return result
@@ -198,19 +224,31 @@ async def _application_with_locked_interview(
     return application, NOT_LOOKED_UP
 
 
-async def _begin(
+@dataclass
+class _Opening:
+    """The planned interview and its first question, before anything is written."""
+
+    state: EngineState
+    turn: QuestionTurn
+    resume_note: str | None
+
+
+@dataclass
+class _WordedAhead:
+    """The first question as a language model worded it before the start took its locks."""
+
+    question_id: str
+    turn: QuestionTurn
+    reply: ProviderReply[Any]
+
+
+async def _plan_opening(
     session: AsyncSession,
     interview: Interview,
     job: JobPosting | None,
     settings: Settings,
-    active: Resume | object | None = NOT_LOOKED_UP,
-    application: Application | None = None,
-) -> StartResult:
-    """Move a scheduled interview to in_progress: plan, session state, first question.
-
-    The interview (new, or loaded and changed) and its application are written together
-    with the session state and the question, in one round trip on PostgreSQL.
-    """
+    active: Resume | object | None,
+) -> _Opening:
     kb = get_knowledge()
     now = utcnow()
     required = job.required_skills if job else None
@@ -229,8 +267,53 @@ async def _begin(
     if turn is None:  # the loader guarantees warm-up questions for every skill
         raise RuntimeError(f"no first question for role {interview.role_type}")
     skill = state.skill(turn.skill_id)
-    resume_note = resume.reference(kb, skill) if resume else None
-    turn, worded = await ai.word_opening_question(settings, interview, state, turn, job)
+    return _Opening(state, turn, resume.reference(kb, skill) if resume else None)
+
+
+async def _word_ahead(
+    session: AsyncSession,
+    draft: Interview,
+    job: JobPosting | None,
+    settings: Settings,
+    active: Resume | object | None = NOT_LOOKED_UP,
+) -> _WordedAhead:
+    """With a language model: plan the opening, commit to release the locks, and let the
+    model word the first question with no transaction open. A slow model then never
+    blocks other requests (on SQLite, the whole database); the start takes its locks
+    again and checks everything anew. ``draft`` is not in the session (a new interview,
+    or a copy of a stored one), because planning records the resume on it."""
+    opening = await _plan_opening(session, draft, job, settings, active)
+    await session.commit()
+    turn, reply = await ai.word_opening_question(settings, draft, opening.state, opening.turn, job)
+    assert opening.turn.question_id is not None
+    return _WordedAhead(opening.turn.question_id, turn, reply)
+
+
+async def _begin(
+    session: AsyncSession,
+    interview: Interview,
+    job: JobPosting | None,
+    settings: Settings,
+    active: Resume | object | None = NOT_LOOKED_UP,
+    application: Application | None = None,
+    ahead: _WordedAhead | None = None,
+) -> StartResult:
+    """Move a scheduled interview to in_progress: plan, session state, first question.
+
+    The interview (new, or loaded and changed) and its application are written together
+    with the session state and the question, in one round trip on PostgreSQL.
+    """
+    kb = get_knowledge()
+    now = utcnow()
+    opening = await _plan_opening(session, interview, job, settings, active)
+    state, turn, resume_note = opening.state, opening.turn, opening.resume_note
+    skill = state.skill(turn.skill_id)
+    if ahead is not None and ahead.question_id == turn.question_id:
+        turn, worded = ahead.turn, ahead.reply
+    else:  # the built-in engine, or the plan changed meanwhile (e.g. another resume)
+        turn, worded = await ai.word_opening_question(settings, interview, state, turn, job)
+        if ahead is not None:
+            ai.record_usage(interview, ahead.reply, settings)  # paid for, though unused
     ai.record_usage(interview, worded, settings)
     turn = turn.model_copy(
         update={
