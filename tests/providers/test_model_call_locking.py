@@ -166,3 +166,32 @@ async def test_concurrent_starts_with_a_model_begin_the_interview_once(
     # Each start's call to the model was paid for, and each counts on the interview.
     detail = await client.get(interview, headers=auth(token))
     assert detail.json()["total_tokens_used"] == sum(fake_openai.billed())
+
+
+async def test_other_users_write_while_a_model_words_the_results_of_finishing_early(
+    client: AsyncClient, fake_openai: FakeOpenAI
+) -> None:
+    token, started = await _started(client)
+    interview = f"/api/v1/interviews/{started['id']}"
+    answered = await client.post(
+        f"{interview}/messages", json={"content": ANSWER}, headers=auth(token)
+    )
+    assert answered.status_code == 200, answered.text
+    delay = 3.0
+    fake_openai.script = slow(delay, "summary")
+    finishing = asyncio.create_task(client.post(f"{interview}/complete", headers=auth(token)))
+    call = await _until_called(fake_openai, "summary")
+    other = await register_candidate(client, name="Other Person")
+    assert (await client.get("/api/v1/auth/me", headers=auth(other["access_token"]))).is_success
+    assert time.monotonic() < call.at + delay, "a write waited for the results' model call"
+
+    finished = await finishing
+    assert finished.status_code == 200, finished.text
+    assert finished.json()["status"] == "completed"
+    assert finished.json()["total_tokens_used"] == sum(fake_openai.billed())
+    results = (await client.get(f"{interview}/results", headers=auth(token))).json()
+    worded = " ".join([*results["strengths"], *(g["suggestion"] for g in results["growth_areas"])])
+    assert "Model praise" in worded or "Model advice" in worded
+    transcript = await client.get(f"{interview}/messages", headers=auth(token))
+    kinds = [m["message_type"] for m in transcript.json()["items"]]
+    assert kinds[-1] == "ai_closing" and kinds.count("ai_closing") == 1

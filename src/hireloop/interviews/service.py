@@ -274,11 +274,43 @@ async def write_completion(
 async def finish_by_candidate(
     session: AsyncSession, user: User, interview_id: uuid.UUID, settings: Settings
 ) -> Interview:
-    """POST /complete: idempotent; a completed interview is returned as it is."""
+    """POST /complete: idempotent; a completed interview is returned as it is.
+
+    With a language model the results are worded with no transaction open, as answers
+    are (see ``answers``); if an answer was taken meanwhile they are built again.
+    """
+    reason = "completed_by_candidate"
     interview = await owned_interview_for_update(session, user, interview_id, settings)
     if interview.status is InterviewStatus.completed:
         return interview
-    await complete_interview(session, interview, settings, reason="completed_by_candidate")
+    provider = ai.provider_for(settings)
+    if ai.uses_model(provider):
+        state = engine_state(require_in_progress(interview))
+        sequence = await last_sequence(session, interview.id)
+        results = results_for(interview, state, await answer_records(session, interview.id))
+        await session.commit()  # release the lock while the model words the results
+        worded, wording, reply = await ai.word_results(
+            provider, settings, interview, state, results, job=interview.job_posting
+        )
+        interview = await owned_interview_for_update(session, user, interview_id, settings)
+        if reply is not None:
+            ai.record_usage(interview, reply, settings)
+        if interview.status is InterviewStatus.completed:
+            return interview  # the last answer, taken meanwhile, completed it
+        if await last_sequence(session, interview.id) == sequence:
+            row = require_in_progress(interview)
+            closing_number = sequence + 1
+            await write_completion(
+                session,
+                interview,
+                row,
+                worded,
+                wording,
+                reason=reason,
+                sequence_number=closing_number,
+            )
+            return interview
+    await complete_interview(session, interview, settings, reason=reason)
     return interview
 
 
