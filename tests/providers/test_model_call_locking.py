@@ -195,3 +195,35 @@ async def test_other_users_write_while_a_model_words_the_results_of_finishing_ea
     transcript = await client.get(f"{interview}/messages", headers=auth(token))
     kinds = [m["message_type"] for m in transcript.json()["items"]]
     assert kinds[-1] == "ai_closing" and kinds.count("ai_closing") == 1
+
+
+async def test_an_answer_taken_while_finishing_early_is_in_the_results(
+    client: AsyncClient, fake_openai: FakeOpenAI
+) -> None:
+    token, started = await _started(client)
+    interview = f"/api/v1/interviews/{started['id']}"
+    first = await client.post(
+        f"{interview}/messages", json={"content": ANSWER}, headers=auth(token)
+    )
+    assert first.status_code == 200, first.text
+    fake_openai.script = slow(1.0, "summary")
+    finishing = asyncio.create_task(client.post(f"{interview}/complete", headers=auth(token)))
+    await _until_called(fake_openai, "summary")
+    # The candidate's answer arrives while the model words the results of finishing.
+    second = await client.post(
+        f"{interview}/messages", json={"content": ANSWER + " Then I test it."}, headers=auth(token)
+    )
+    assert second.status_code == 200, second.text
+
+    finished = await finishing
+    assert finished.status_code == 200, finished.text
+    assert finished.json()["status"] == "completed"
+    items = (await client.get(f"{interview}/messages", headers=auth(token))).json()["items"]
+    assert [m["sequence_number"] for m in items] == list(range(1, len(items) + 1))
+    assert items[-1]["message_type"] == "ai_closing"
+    answer_ids = {m["id"] for m in items if m["message_type"] == "candidate_response"}
+    assert answer_ids == {first.json()["answer"]["id"], second.json()["answer"]["id"]}
+    results = (await client.get(f"{interview}/results", headers=auth(token))).json()
+    quoted = {e["message_id"] for s in results["skill_results"] for e in s["evidence"]}
+    assert second.json()["answer"]["id"] in quoted, "the results were built again with it"
+    assert finished.json()["total_tokens_used"] == sum(fake_openai.billed())
