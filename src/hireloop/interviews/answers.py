@@ -83,6 +83,8 @@ async def submit_answer(
     idempotency_key: str | None,
     settings: Settings,
 ) -> TurnResult:
+    """Take the answer to the open question; return it with the next question, or with
+    the closing message when the interview ends."""
     interview = await owned_interview_for_update(session, user, interview_id, settings)
     replayed = await _replay(session, interview, idempotency_key)
     if replayed is not None:
