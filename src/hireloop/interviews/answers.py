@@ -49,6 +49,7 @@ from hireloop.interviews.service import (
     message_at,
     owned_interview_for_update,
     question_message,
+    relock_interview,
     require_in_progress,
     results_for,
     store_engine_state,
@@ -114,7 +115,9 @@ async def submit_answer(
         turn.results = worded
         turn.replies += [reply] if reply is not None else []
     if with_model:
-        interview = await owned_interview_for_update(session, user, interview_id, settings)
+        # Locked again. The session state read before is still current unless another
+        # turn was written meanwhile, which the sequence check below refuses.
+        await relock_interview(session, interview)
         # Whatever happened meanwhile, the model's calls cost what they cost: they count.
         _record_usage(interview, turn, settings)
         replayed = await _replay(session, interview, idempotency_key)  # a retry won the race

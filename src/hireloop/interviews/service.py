@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -92,6 +93,15 @@ async def load_interview(
     if interview is None:
         raise NotFound(f"Interview {interview_id} not found")
     return interview
+
+
+async def relock_interview(session: AsyncSession, interview: Interview) -> None:
+    """Lock an interview loaded earlier in this session (in an earlier transaction) again
+    and refresh its own columns; its session state and job stay as they were loaded."""
+    await session.refresh(interview, _INTERVIEW_COLUMNS, with_for_update=True)
+
+
+_INTERVIEW_COLUMNS = [column.key for column in sa_inspect(Interview).column_attrs]
 
 
 async def readable_interview(
