@@ -97,17 +97,15 @@ async def submit_answer(
     sequence = await last_sequence(session, interview.id)
     recent = await ai.recent_transcript(session, interview.id) if with_model else []
     original = await ai.followed_up_answer(session, state)
-    # With a model the earlier answers are read now, while the lock is held; the
-    # built-in engine reads them only when the interview ends.
-    earlier = await answer_records(session, interview.id) if with_model else None
     if with_model:
         await session.commit()  # release the lock while the model thinks
     turn = await _decide(
         provider, settings, interview, state, content, idempotency_key, sequence, recent, original
     )
     if turn.stop is not None:
-        if earlier is None:
-            earlier = await answer_records(session, interview.id)
+        earlier = await answer_records(session, interview.id)
+        if with_model:
+            await session.commit()  # that read's transaction ends before the model's call
         results = results_for(interview, turn.state, {**earlier, **_as_record(turn.answer)})
         worded, turn.results_wording, reply = await ai.word_results(
             provider, settings, interview, turn.state, results, job=interview.job_posting
