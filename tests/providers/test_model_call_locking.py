@@ -52,6 +52,34 @@ async def _until_called(fake_openai: FakeOpenAI, task: str, count: int = 1) -> C
     return fake_openai.calls_for(task)[count - 1]
 
 
+async def _write_during(client: AsyncClient, call: Call, delay: float, what: str) -> None:
+    """Another candidate registers (a write) and reads their account while ``call`` is
+    still with the model: nothing may wait for it."""
+    other = await register_candidate(client, name="Other Person")
+    assert (await client.get("/api/v1/auth/me", headers=auth(other["access_token"]))).is_success
+    assert time.monotonic() < call.at + delay, f"a write waited for the {what} call"
+
+
+async def _answered_once(client: AsyncClient) -> tuple[str, str, dict[str, Any]]:
+    """(token, interview URL, the first answer's turn) of a started interview."""
+    token, started = await _started(client)
+    interview = f"/api/v1/interviews/{started['id']}"
+    answered = await client.post(
+        f"{interview}/messages", json={"content": ANSWER}, headers=auth(token)
+    )
+    assert answered.status_code == 200, answered.text
+    return token, interview, answered.json()
+
+
+async def _finish_slowly(
+    client: AsyncClient, fake_openai: FakeOpenAI, token: str, interview: str, delay: float
+) -> tuple[asyncio.Task[Any], Call]:
+    """POST /complete in the background; returns it once the results are with the model."""
+    fake_openai.script = slow(delay, "summary")
+    finishing = asyncio.create_task(client.post(f"{interview}/complete", headers=auth(token)))
+    return finishing, await _until_called(fake_openai, "summary")
+
+
 async def test_other_users_write_while_a_model_works_on_an_answer(
     client: AsyncClient, fake_openai: FakeOpenAI
 ) -> None:
@@ -69,11 +97,7 @@ async def test_other_users_write_while_a_model_works_on_an_answer(
     # While the model evaluates the answer, and then while it words the next question,
     # another candidate registers (a write) without waiting for it.
     for task, count in (("evaluation", 1), ("question", questions_so_far + 1)):
-        call = await _until_called(fake_openai, task, count)
-        other = await register_candidate(client, name="Other Person")
-        me = await client.get("/api/v1/auth/me", headers=auth(other["access_token"]))
-        assert me.status_code == 200
-        assert time.monotonic() < call.at + delay, f"a write waited for the {task} call"
+        await _write_during(client, await _until_called(fake_openai, task, count), delay, task)
 
     answered = await answering
     assert answered.status_code == 200, answered.text
@@ -133,10 +157,7 @@ async def test_other_users_write_while_a_model_words_the_first_question(
     starting = asyncio.create_task(
         client.post(START, json={"application_id": application["id"]}, headers=auth(token))
     )
-    call = await _until_called(fake_openai, "question")
-    other = await register_candidate(client, name="Other Person")
-    assert (await client.get("/api/v1/auth/me", headers=auth(other["access_token"]))).is_success
-    assert time.monotonic() < call.at + delay, "a write waited for the start's model call"
+    await _write_during(client, await _until_called(fake_openai, "question"), delay, "opening")
 
     started = await starting
     assert started.status_code == 201, started.text
@@ -171,19 +192,10 @@ async def test_concurrent_starts_with_a_model_begin_the_interview_once(
 async def test_other_users_write_while_a_model_words_the_results_of_finishing_early(
     client: AsyncClient, fake_openai: FakeOpenAI
 ) -> None:
-    token, started = await _started(client)
-    interview = f"/api/v1/interviews/{started['id']}"
-    answered = await client.post(
-        f"{interview}/messages", json={"content": ANSWER}, headers=auth(token)
-    )
-    assert answered.status_code == 200, answered.text
+    token, interview, _ = await _answered_once(client)
     delay = 3.0
-    fake_openai.script = slow(delay, "summary")
-    finishing = asyncio.create_task(client.post(f"{interview}/complete", headers=auth(token)))
-    call = await _until_called(fake_openai, "summary")
-    other = await register_candidate(client, name="Other Person")
-    assert (await client.get("/api/v1/auth/me", headers=auth(other["access_token"]))).is_success
-    assert time.monotonic() < call.at + delay, "a write waited for the results' model call"
+    finishing, call = await _finish_slowly(client, fake_openai, token, interview, delay)
+    await _write_during(client, call, delay, "results")
 
     finished = await finishing
     assert finished.status_code == 200, finished.text
@@ -200,15 +212,8 @@ async def test_other_users_write_while_a_model_words_the_results_of_finishing_ea
 async def test_an_answer_taken_while_finishing_early_is_in_the_results(
     client: AsyncClient, fake_openai: FakeOpenAI
 ) -> None:
-    token, started = await _started(client)
-    interview = f"/api/v1/interviews/{started['id']}"
-    first = await client.post(
-        f"{interview}/messages", json={"content": ANSWER}, headers=auth(token)
-    )
-    assert first.status_code == 200, first.text
-    fake_openai.script = slow(1.0, "summary")
-    finishing = asyncio.create_task(client.post(f"{interview}/complete", headers=auth(token)))
-    await _until_called(fake_openai, "summary")
+    token, interview, first = await _answered_once(client)
+    finishing, _ = await _finish_slowly(client, fake_openai, token, interview, 1.0)
     # The candidate's answer arrives while the model words the results of finishing.
     second = await client.post(
         f"{interview}/messages", json={"content": ANSWER + " Then I test it."}, headers=auth(token)
@@ -222,7 +227,7 @@ async def test_an_answer_taken_while_finishing_early_is_in_the_results(
     assert [m["sequence_number"] for m in items] == list(range(1, len(items) + 1))
     assert items[-1]["message_type"] == "ai_closing"
     answer_ids = {m["id"] for m in items if m["message_type"] == "candidate_response"}
-    assert answer_ids == {first.json()["answer"]["id"], second.json()["answer"]["id"]}
+    assert answer_ids == {first["answer"]["id"], second.json()["answer"]["id"]}
     results = (await client.get(f"{interview}/results", headers=auth(token))).json()
     quoted = {e["message_id"] for s in results["skill_results"] for e in s["evidence"]}
     assert second.json()["answer"]["id"] in quoted, "the results were built again with it"
