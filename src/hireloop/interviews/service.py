@@ -302,6 +302,8 @@ async def finish_by_candidate(
         worded, wording, reply = await ai.word_results(
             provider, settings, interview, state, results, job=interview.job_posting
         )
+        # Reloaded whole: if an answer came in meanwhile, the results are built again
+        # from the state as it is now.
         interview = await owned_interview_for_update(session, user, interview_id, settings)
         if reply is not None:
             ai.record_usage(interview, reply, settings)
