@@ -139,19 +139,20 @@ async def test_concurrent_answers_with_a_model_take_one_and_refuse_the_other(
     assert detail.json()["total_tokens_used"] == prompt + completion
 
 
-async def _application(client: AsyncClient, app: Any) -> tuple[str, dict[str, Any]]:
+async def _application(client: AsyncClient, app: Any) -> tuple[str, dict[str, Any], str]:
+    """(candidate token, their application, the recruiter's token) for a new job."""
     recruiter = await create_staff_user(app, UserRole.recruiter)
     posting = await create_job(
         client, recruiter, title="Data Engineer", required_skills=["Apache Spark", "Airflow"]
     )
     token = (await register_candidate(client))["access_token"]
-    return token, await apply(client, token, posting["id"])
+    return token, await apply(client, token, posting["id"]), recruiter
 
 
 async def test_other_users_write_while_a_model_words_the_first_question(
     client: AsyncClient, app: Any, fake_openai: FakeOpenAI
 ) -> None:
-    token, application = await _application(client, app)
+    token, application, _ = await _application(client, app)
     delay = 3.0
     fake_openai.script = slow(delay, "question")
     starting = asyncio.create_task(
@@ -171,7 +172,7 @@ async def test_other_users_write_while_a_model_words_the_first_question(
 async def test_concurrent_starts_with_a_model_begin_the_interview_once(
     client: AsyncClient, app: Any, fake_openai: FakeOpenAI
 ) -> None:
-    token, application = await _application(client, app)
+    token, application, _ = await _application(client, app)
     fake_openai.script = slow(0.5, "question")
     responses = await asyncio.gather(
         *(
@@ -232,3 +233,24 @@ async def test_an_answer_taken_while_finishing_early_is_in_the_results(
     quoted = {e["message_id"] for s in results["skill_results"] for e in s["evidence"]}
     assert second.json()["answer"]["id"] in quoted, "the results were built again with it"
     assert finished.json()["total_tokens_used"] == sum(fake_openai.billed())
+
+
+async def test_a_job_closed_while_the_model_words_the_first_question_refuses_the_start(
+    client: AsyncClient, app: Any, fake_openai: FakeOpenAI
+) -> None:
+    token, application, recruiter = await _application(client, app)
+    fake_openai.script = slow(1.0, "question")
+    starting = asyncio.create_task(
+        client.post(START, json={"application_id": application["id"]}, headers=auth(token))
+    )
+    await _until_called(fake_openai, "question")
+    job = application["job_posting_id"]
+    closed = await client.post(f"/api/v1/job-postings/{job}/close", headers=auth(recruiter))
+    assert closed.status_code == 200, closed.text
+
+    refused = await starting
+    assert refused.status_code == 400, refused.text
+    assert refused.json() == {"detail": "Job posting is no longer active"}
+    mine = await client.get(f"/api/v1/applications/{application['id']}", headers=auth(token))
+    assert mine.json()["status"] == application["status"], "the application did not move on"
+    assert mine.json()["interview"]["status"] == "scheduled"
