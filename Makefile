@@ -8,7 +8,7 @@ WORKERS ?= 4
 
 AXE := .ci/npm/node_modules/axe-core/axe.min.js
 
-.PHONY: run test lint bench clean axe
+.PHONY: run test lint bench clean axe calibrate docs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +17,12 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-run: $(STAMP)  ## migrate, seed demo jobs on first run, serve on http://127.0.0.1:8000
-	$(BIN)/hireloop serve
+# make run HOST=0.0.0.0 PORT=8080 (PORT=0: any free port; the address bound is printed)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+run: $(STAMP)  ## migrate, seed demo jobs on first run, serve on http://$(HOST):$(PORT)
+	$(BIN)/hireloop serve --host '$(HOST)' --port '$(PORT)'
 
 # SQLite by default; HIRELOOP_TEST_DATABASE_URL=postgresql+asyncpg://... runs it on PostgreSQL.
 test: $(STAMP) axe
@@ -28,6 +32,14 @@ test: $(STAMP) axe
 axe:
 	@if [ -x /usr/bin/chromium ] && [ ! -f $(AXE) ] && command -v npm >/dev/null; then \
 		npm install --silent --no-audit --no-fund --prefix .ci/npm axe-core@4; fi
+
+# The judge's calibration tables (pass / strong per kind and per role, dev and holdout).
+calibrate: $(STAMP)
+	$(BIN)/python -m tests.calibration.calibrate --roles
+
+# The README's settings tables, generated from src/hireloop/config.py (a test compares them).
+docs: $(STAMP)
+	$(BIN)/python -m hireloop.settings_doc README.md
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

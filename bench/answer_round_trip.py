@@ -18,7 +18,15 @@ import time
 
 import httpx
 
-from bench.harness import database_url, headers, percentile, register, server, summary
+from bench.harness import (
+    current_question,
+    database_url,
+    headers,
+    percentile,
+    register,
+    server,
+    summary,
+)
 
 ANSWER = (
     "I would start from the requirements and measure first. For example, in my last project "
@@ -55,16 +63,19 @@ async def run(base: str, candidates: int, answers: int) -> None:
             ]
 
         async def answering_user(token: str, interview_id: str) -> list[float]:
-            return [
-                await _timed(
-                    client,
-                    "POST",
-                    f"/api/v1/interviews/{interview_id}/messages",
-                    json={"content": ANSWER},
-                    headers=headers(token),
+            times = []
+            for _ in range(answers):
+                question = await current_question(client, token, interview_id)  # not timed
+                times.append(
+                    await _timed(
+                        client,
+                        "POST",
+                        f"/api/v1/interviews/{interview_id}/messages",
+                        json={"content": ANSWER, "question_id": question},
+                        headers=headers(token),
+                    )
                 )
-                for _ in range(answers)
-            ]
+            return times
 
         await asyncio.gather(*(baseline_user(t) for t in tokens[:10]))  # warm-up
         before = await asyncio.gather(*(baseline_user(t) for t in tokens))

@@ -34,28 +34,30 @@ def database_url(name: str) -> str:
     configured = os.environ.get("BENCH_DATABASE_URL")
     if not configured:
         return f"sqlite+aiosqlite:///{tempfile.mkdtemp(prefix='hireloop-bench-')}/bench.db"
-    import asyncpg
     from sqlalchemy.engine import make_url
 
+    from hireloop import pg_admin
+
     url = make_url(configured.replace("postgresql://", "postgresql+asyncpg://"))
+    return asyncio.run(pg_admin.recreate_database(url.render_as_string(hide_password=False), name))
 
-    async def recreate() -> None:
-        conn = await asyncpg.connect(
-            user=url.username, host=url.host, port=url.port or 5432, database=url.database
-        )
-        try:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            await conn.execute(f'CREATE DATABASE "{name}"')
-        finally:
-            await conn.close()
 
-    asyncio.run(recreate())
-    return url.set(database=name).render_as_string(hide_password=False)
+# A server on a loaded 2-core machine can take well over a minute to start.
+READY_BUDGET_SECONDS = 180.0
 
 
 @contextlib.contextmanager
 def server(db_url: str, workers: int = 1, extra_env: dict[str, str] | None = None) -> Iterator[str]:
     """Migrate, seed and run the bench app under uvicorn; yields its base URL."""
+    with server_process(db_url, workers, extra_env) as (base, _process):
+        yield base
+
+
+@contextlib.contextmanager
+def server_process(
+    db_url: str, workers: int = 1, extra_env: dict[str, str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """As ``server``, and the uvicorn process (its workers are its children)."""
     port = free_port()
     data_dir = tempfile.mkdtemp(prefix="hireloop-bench-data-")
     env = {
@@ -63,7 +65,7 @@ def server(db_url: str, workers: int = 1, extra_env: dict[str, str] | None = Non
         "DATABASE_URL": db_url,
         "HIRELOOP_DATA_DIR": data_dir,
         "HIRELOOP_LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
         # Benchmarks drive many requests per user from one IP on purpose; the abuse
         # limits would turn them into 429s.
         "HIRELOOP_RATE_LIMITS_ENABLED": "false",
@@ -98,15 +100,17 @@ def server(db_url: str, workers: int = 1, extra_env: dict[str, str] | None = Non
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + READY_BUDGET_SECONDS
         while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"server exited with {process.returncode}")
             with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                if httpx.get(f"{base}/readyz", timeout=10).status_code == 200:
                     break
             time.sleep(0.2)
         else:
-            raise RuntimeError("server did not become ready")
-        yield base
+            raise RuntimeError(f"server did not become ready in {READY_BUDGET_SECONDS:.0f} s")
+        yield base, process
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -124,6 +128,13 @@ async def register(client: httpx.AsyncClient, index: int) -> str:
     response.raise_for_status()
     token: str = response.json()["access_token"]
     return token
+
+
+async def current_question(client: httpx.AsyncClient, token: str, interview_id: str) -> str:
+    """The id of the question an interview waits for (every answer names it)."""
+    response = await client.get(f"/api/v1/interviews/{interview_id}", headers=headers(token))
+    response.raise_for_status()
+    return str(response.json()["current_question"]["id"])
 
 
 def headers(token: str) -> dict[str, str]:

@@ -29,7 +29,8 @@ import time
 import httpx
 from tests.providers.fake_openai import Call, FakeOpenAI, Reply
 
-from bench.harness import database_url, headers, percentile, register, server, summary
+from bench import harness
+from bench.harness import headers, percentile, summary
 
 ANSWER = (
     "I would start from the requirements and measure first. For example, in my last project "
@@ -42,7 +43,7 @@ async def _interviews(base: str, candidates: int) -> list[tuple[str, str]]:
     async with httpx.AsyncClient(base_url=base, timeout=120) as client:
         pairs = []
         for index in range(candidates):
-            token = await register(client, index)
+            token = await harness.register(client, index)
             started = await client.post(
                 "/api/v1/interviews/start", json={"role_type": "python"}, headers=headers(token)
             )
@@ -61,10 +62,11 @@ async def _answer_round(
     async def one(client: httpx.AsyncClient, token: str, interview_id: str) -> float:
         nonlocal fallbacks
         async with gate:
+            question = await harness.current_question(client, token, interview_id)  # not timed
             started = time.perf_counter()
             response = await client.post(
                 f"/api/v1/interviews/{interview_id}/messages",
-                json={"content": ANSWER},
+                json={"content": ANSWER, "question_id": question},
                 headers=headers(token),
             )
             elapsed = time.perf_counter() - started
@@ -156,13 +158,7 @@ def main() -> None:
     replies = {
         "question": json.dumps({"question": "How would you apply this at work, concretely?"}),
         "evaluation": json.dumps(
-            {
-                "score": 0.8,
-                "covered_points": [1],
-                "signal": "strong",
-                "evidence_quote": "",
-                "instruction_attempt": False,
-            }
+            {"claims": [], "misconceptions": [], "instruction_attempt": False}
         ),
         "summary": json.dumps({"strengths": [], "growth_areas": []}),
     }
@@ -179,8 +175,10 @@ def main() -> None:
             "HIRELOOP_AI_TIMEOUT_SECONDS": "30",
         }
         with (
-            server(database_url("hireloop_bench_builtin")) as builtin_base,
-            server(database_url("hireloop_bench_model"), extra_env=model_env) as model_base,
+            harness.server(harness.database_url("hireloop_bench_builtin")) as builtin_base,
+            harness.server(
+                harness.database_url("hireloop_bench_model"), extra_env=model_env
+            ) as model_base,
         ):
             asyncio.run(
                 run(

@@ -2,8 +2,8 @@
 
 SQLite by default; set HIRELOOP_TEST_DATABASE_URL (e.g.
 postgresql+asyncpg://postgres@127.0.0.1:5432/test) to run the same suite on PostgreSQL.
-Each xdist worker gets its own database, built by the real Alembic migrations; every
-test starts from empty tables.
+The database it names is created if missing; each xdist worker gets its own database
+next to it, built by the real Alembic migrations; every test starts from empty tables.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pydantic import SecretStr
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from hireloop import migrate
+from hireloop import migrate, pg_admin
 from hireloop.config import Settings, normalize_database_url
 from hireloop.db import Base
 from hireloop.main import create_app
@@ -34,30 +34,11 @@ def _run_database_prefix() -> str:
     return f"hl_{run}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 
 
-async def _admin_execute(url: str, *statements: str) -> None:
-    import asyncpg
-
-    parsed = make_url(url)
-    admin = await asyncpg.connect(
-        user=parsed.username,
-        host=parsed.host,
-        port=parsed.port or 5432,
-        database=parsed.database,
-        password=parsed.password,
-    )
-    try:
-        for statement in statements:
-            await admin.execute(statement)
-    finally:
-        await admin.close()
-
-
 async def _recreate_postgres_database(url: str, suffix: str = "") -> str:
+    # The database the URL names need not exist (a fresh server): create it, then ours.
+    await pg_admin.ensure_database(url)
     name = f"{make_url(url).database}_{_run_database_prefix()}{suffix}"
-    await _admin_execute(
-        url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'
-    )
-    return make_url(url).set(database=name).render_as_string(hide_password=False)
+    return await pg_admin.recreate_database(url, name)
 
 
 @pytest.fixture(scope="session")
@@ -78,7 +59,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     for suffix in ("", "_scratch"):
         name = f"{make_url(base).database}_{_run_database_prefix()}{suffix}"
         with contextlib.suppress(Exception):
-            asyncio.run(_admin_execute(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            asyncio.run(pg_admin.drop_database(base, name))
 
 
 @pytest.fixture

@@ -90,3 +90,10 @@ async def apply(client: AsyncClient, token: str, job_id: str) -> dict[str, Any]:
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
     return body
+
+
+async def current_question_id(client: AsyncClient, token: str, interview_id: str) -> str:
+    """The id of the question an interview waits for (answers must name it)."""
+    response = await client.get(f"/api/v1/interviews/{interview_id}", headers=auth(token))
+    assert response.status_code == 200, response.text
+    return str(response.json()["current_question"]["id"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import socket
 import subprocess
 import sys
@@ -15,6 +16,12 @@ from pathlib import Path
 import httpx
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-hs256"
+# How long a server may take to start: Python, the app and its knowledge packs load in a few
+# seconds alone, but on a loaded 2-core CI machine (load 11-15, several servers starting at
+# once) a minute was not always enough. A server that dies stops the wait at once.
+READY_BUDGET_SECONDS = 180.0
+# Test hook: the server process sleeps this long before it starts (a slow machine).
+STARTUP_DELAY_ENV = "LIVE_SERVER_STARTUP_DELAY"
 
 
 def free_port() -> int:
@@ -47,26 +54,30 @@ def live_server(
 
     The listening socket is bound here and handed to the server process, so the port is
     this server's from the moment it is chosen: another test's server started meanwhile
-    can never take it and answer in its place. The server's output goes to a log file in
-    its data directory, printed when the block fails.
+    can never take it and answer in its place. The server says "ready" on a pipe once its
+    start-up is complete, so the wait needs no polling guesswork (see wait_ready). The
+    server's output goes to a log file in its data directory, printed when the block fails.
     """
     data_dir = Path(env["HIRELOOP_DATA_DIR"])
     data_dir.mkdir(parents=True, exist_ok=True)
+    ready_read, ready_write = os.pipe()
     with _listening_socket(port or 0) as listener:
         port = int(listener.getsockname()[1])
         log_path = data_dir / f"server-{port}.log"
         with log_path.open("ab") as log:
             process = subprocess.Popen(
-                [sys.executable, __file__, str(listener.fileno())],
+                [sys.executable, __file__, str(listener.fileno()), str(ready_write)],
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                pass_fds=(listener.fileno(),),
+                pass_fds=(listener.fileno(), ready_write),
             )
-    # Only the server holds the socket now: once it dies, connections are refused.
+    # Only the server holds the socket and the pipe's writing end now: once it dies,
+    # connections are refused and the pipe reads as closed.
+    os.close(ready_write)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_ready(base, process)
+        wait_ready(base, process, ready_fd=ready_read)
         yield base, process
     except Exception:
         print(f"--- server log ({log_path}), last lines ---", file=sys.stderr)
@@ -90,24 +101,69 @@ def _listening_socket(port: int) -> socket.socket:
     return sock
 
 
-def _serve_on_inherited_socket(fd: int) -> None:
-    """The server process: uvicorn on the socket that live_server bound."""
+def _serve_on_inherited_socket(fd: int, ready_fd: int) -> None:
+    """The server process: uvicorn on the socket that live_server bound; writes "ready"
+    to ``ready_fd`` once the app's start-up (lifespan) has completed and it listens."""
+    import asyncio
+
     import uvicorn
 
-    config = uvicorn.Config("hireloop.main:create_app", factory=True, log_level="warning")
-    uvicorn.Server(config).run(sockets=[socket.socket(fileno=fd)])
+    class AnnouncingServer(uvicorn.Server):
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets=sockets)
+            if self.started:
+                os.write(ready_fd, b"ready\n")
+                os.close(ready_fd)
+
+    delay = float(os.environ.get(STARTUP_DELAY_ENV, "0"))
+    if delay:
+        asyncio.run(asyncio.sleep(delay))
+    config = uvicorn.Config(
+        "hireloop.main:create_app", factory=True, log_level="warning", proxy_headers=False
+    )
+    AnnouncingServer(config).run(sockets=[socket.socket(fileno=fd)])
 
 
-def wait_ready(base: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+def wait_ready(
+    base: str,
+    process: subprocess.Popen[bytes],
+    timeout: float = READY_BUDGET_SECONDS,
+    ready_fd: int | None = None,
+) -> None:
+    """Waits for the server's own "ready" (when it has a ``ready_fd``), then for /readyz
+    (the database answers); fails as soon as the process exits. Takes ``ready_fd``."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+
+    def exited() -> None:
         if process.poll() is not None:
             raise RuntimeError(f"server exited with {process.returncode}")
+
+    if ready_fd is not None:
+        with os.fdopen(ready_fd, "rb", buffering=0) as ready:
+            while True:
+                exited()
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise RuntimeError(f"server did not become ready in {timeout:.0f} s")
+                readable, _, _ = select.select([ready], [], [], min(1.0, remaining))
+                if not readable:
+                    continue
+                if ready.readline().startswith(b"ready"):
+                    break
+                # Closed without a word: the process is on its way out.
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    process.wait(timeout=10)
+                exited()
+                raise RuntimeError("server closed its readiness pipe without becoming ready")
+    while True:
+        exited()
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise RuntimeError(f"server did not become ready in {timeout:.0f} s")
         with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+            if httpx.get(f"{base}/readyz", timeout=min(10.0, remaining)).status_code == 200:
                 return
         time.sleep(0.2)
-    raise RuntimeError("server did not become ready")
 
 
 class TcpProxy:
@@ -170,4 +226,4 @@ class TcpProxy:
 
 
 if __name__ == "__main__":
-    _serve_on_inherited_socket(int(sys.argv[1]))
+    _serve_on_inherited_socket(int(sys.argv[1]), int(sys.argv[2]))

@@ -38,15 +38,21 @@ async def _answer_until_failure(
 ) -> None:
     """Answers as fast as possible; records every answer the server acknowledged."""
     with contextlib.suppress(httpx.HTTPError):
+        detail = await client.get(f"/api/v1/interviews/{interview_id}", headers=auth(token))
+        if detail.json()["current_question"] is None:  # finished before the server was killed
+            return
+        question = detail.json()["current_question"]["id"]
         while True:
             response = await client.post(
                 f"/api/v1/interviews/{interview_id}/messages",
-                json={"content": ANSWER},
+                json={"content": ANSWER, "question_id": question},
                 headers=auth(token),
             )
             if response.status_code != 200:
                 return
             acknowledged.append(response.json()["answer"]["id"])
+            if response.json()["next_question"]:
+                question = response.json()["next_question"]["id"]
             if response.json()["interview_complete"]:
                 return
 

@@ -1,4 +1,9 @@
-"""The ``hireloop`` command: serve, migrate, seed, create-user."""
+"""The ``hireloop`` command: serve, migrate, seed, create-user, settings.
+
+Every error an operator can cause (a bad option, an invalid setting, an unreachable
+database, a duplicate user) ends the command with one line on stderr and exit code 2,
+never a traceback, and never a secret it was given.
+"""
 
 from __future__ import annotations
 
@@ -6,23 +11,49 @@ import argparse
 import asyncio
 import getpass
 import os
+import socket
 import sys
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, NoReturn, TypeVar
 
+from pydantic import SecretStr, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hireloop import migrate
-from hireloop.auth.models import UserRole
-from hireloop.auth.schemas import UserCreate
 from hireloop.config import Settings, get_settings
-from hireloop.db import create_engine, create_sessionmaker
-from hireloop.errors import DomainError
 
 T = TypeVar("T")
+EXIT_ERROR = 2
+NEW_USER_PASSWORD_ENV = "HIRELOOP_NEW_USER_PASSWORD"
+
+
+class CliError(Exception):
+    """A problem the operator can fix: printed as one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line that points at ``--help``."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_ERROR, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """Every option's help ends with its default (or says it is required)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if not action.option_strings or "%(default)" in text:
+            return text
+        if action.required:
+            return f"{text} (required)"
+        if action.default not in (None, False, argparse.SUPPRESS):
+            return f"{text} (default: %(default)s)"
+        return text
 
 
 def _run_in_session(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    from hireloop.db import create_engine, create_sessionmaker
+
     async def runner() -> T:
         engine = create_engine(settings)
         try:
@@ -37,8 +68,10 @@ def _run_in_session(settings: Settings, work: Callable[[AsyncSession], Awaitable
 
 
 def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
+    from hireloop import migrate
+
     migrate.upgrade(settings.resolved_database_url)
-    print("Database is at the latest schema.")
+    print("Database is at the latest schema.", flush=True)
     return 0
 
 
@@ -63,22 +96,50 @@ def cmd_seed(settings: Settings, args: argparse.Namespace, *, only_if_empty: boo
     result = _run_in_session(settings, work)
     if result is not None:
         added, present = result
-        print(f"Seeded job postings: {added} added, {present} already present.")
+        print(f"Seeded job postings: {added} added, {present} already present.", flush=True)
     return 0
 
 
-def cmd_create_user(settings: Settings, args: argparse.Namespace) -> int:
-    from hireloop.auth.service import register_user
+# Where each field of UserCreate comes from on the command line.
+_USER_OPTIONS = {"email": "--email", "password": "--password", "full_name": "--name"}
 
-    password = args.password or os.environ.get("HIRELOOP_NEW_USER_PASSWORD")
-    if password is None and args.password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    if password is None:
-        if not sys.stdin.isatty():
-            print("error: give --password, --password-stdin or HIRELOOP_NEW_USER_PASSWORD")
-            return 2
-        password = getpass.getpass("Password: ")
-    data = UserCreate(email=args.email, password=password, full_name=args.name)
+
+def _new_user_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise CliError("--password-stdin: standard input held no password")
+        return password
+    password = args.password or os.environ.get(NEW_USER_PASSWORD_ENV)
+    if password:
+        return str(password)
+    if not sys.stdin.isatty():
+        raise CliError(f"give --password, --password-stdin or {NEW_USER_PASSWORD_ENV}")
+    return getpass.getpass("Password: ")
+
+
+def _user_input_problem(exc: ValidationError) -> str:
+    """The validation errors, worded without the values (one of them is a password)."""
+    problems = []
+    for error in exc.errors(include_input=False, include_url=False):
+        field = str(error["loc"][0]) if error["loc"] else "password"  # model rules: password
+        message = str(error["msg"]).removeprefix("Value error, ")
+        problems.append(f"{_USER_OPTIONS.get(field, field)}: {message}")
+    return "; ".join(problems)
+
+
+def cmd_create_user(settings: Settings, args: argparse.Namespace) -> int:
+    from hireloop.auth.models import UserRole
+    from hireloop.auth.schemas import UserCreate
+    from hireloop.auth.service import register_user
+    from hireloop.errors import DomainError
+
+    password = _new_user_password(args)
+    args.secrets.append(password)
+    try:
+        data = UserCreate(email=args.email, password=password, full_name=args.name)
+    except ValidationError as exc:
+        raise CliError(_user_input_problem(exc)) from None
 
     async def work(session: AsyncSession) -> str:
         user = await register_user(session, data, role=UserRole(args.role))
@@ -87,66 +148,273 @@ def cmd_create_user(settings: Settings, args: argparse.Namespace) -> int:
     try:
         print(_run_in_session(settings, work))
     except DomainError as exc:
-        print(f"error: {exc.detail}")
-        return 1
+        raise CliError(exc.detail) from None
     return 0
+
+
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {value!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not 1-65535 (or 0 for any free port)")
+    return port
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
+    return number
+
+
+def listen_socket(host: str, port: int) -> socket.socket:
+    """Binds host:port (port 0: a free one) before anything else, so a taken port fails
+    at once and the address printed is the one really bound."""
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise CliError(f"--host {host}: {exc.strerror}") from None
+    # Prefer IPv4 for names that resolve both ways, as uvicorn does.
+    family, kind, proto, _, address = min(found, key=lambda info: info[0] != socket.AF_INET)
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        raise CliError(f"cannot listen on {host} port {port}: {exc.strerror}") from None
+    sock.set_inheritable(True)
+    return sock
+
+
+def bound_url(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    return f"http://[{host}]:{port}" if sock.family == socket.AF_INET6 else f"http://{host}:{port}"
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
+    from uvicorn.supervisors import Multiprocess
 
+    sock = listen_socket(args.host, args.port)
     cmd_migrate(settings, args)
     cmd_seed(settings, args, only_if_empty=True)
-    print(f"Hireloop on http://{args.host}:{args.port} (API docs at /docs)")
-    uvicorn.run(
+    _, port = sock.getsockname()[:2]
+    config = uvicorn.Config(
         "hireloop.main:create_app",
         factory=True,
         host=args.host,
-        port=args.port,
+        port=port,
         workers=args.workers,
         log_level="warning",
-        proxy_headers=True,
+        # The app decides which forwarded headers to believe (HIRELOOP_TRUSTED_PROXIES);
+        # uvicorn's own handling would believe any from 127.0.0.1 before the app sees them.
+        proxy_headers=False,
     )
+    print(f"Hireloop on {bound_url(sock)} (API docs at /docs)", flush=True)
+    try:
+        if args.workers > 1:
+            Multiprocess(config, sockets=[sock]).run()
+        else:
+            uvicorn.Server(config).run(sockets=[sock])
+    except SystemExit as exc:  # uvicorn's way of reporting a failed start-up
+        if exc.code not in (0, None):
+            raise CliError("the server did not start (its log above says why)") from None
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sock.close()
+    return 0
+
+
+def cmd_settings(_settings: Settings | None, args: argparse.Namespace) -> int:
+    from hireloop import settings_doc
+
+    if args.markdown:
+        print(settings_doc.markdown_table(args.group), end="")
+        return 0
+    for name, value in settings_doc.current_values(get_settings(), args.group):
+        print(f"{name}={value}")
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="hireloop", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+    from hireloop.auth.models import UserRole
+    from hireloop.settings_doc import GROUPS
 
-    serve = commands.add_parser("serve", help="migrate, seed an empty database, and serve")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1)
+    parser = _Parser(
+        prog="hireloop",
+        description="Self-hostable, job-driven adaptive interviews. "
+        "'hireloop COMMAND --help' shows a command's options and their defaults. "
+        "Errors are one line on stderr, with exit code 2.",
+        formatter_class=_HelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, summary: str, description: str | None = None) -> _Parser:
+        sub: _Parser = commands.add_parser(
+            name, help=summary, description=description or summary, formatter_class=_HelpFormatter
+        )
+        return sub
+
+    serve = command(
+        "serve",
+        "migrate, seed demo jobs into an empty database, and serve the UI and API",
+        "Migrate, seed demo jobs into an empty database, then serve the pages and the API. "
+        "Prints the address actually bound (with --port 0, the port the system chose).",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument(
+        "--port", type=_port, default=8000, help="TCP port, 1-65535; 0 picks a free port"
+    )
+    serve.add_argument(
+        "--workers", type=_positive, default=1, help="server processes sharing the port"
+    )
     serve.set_defaults(handler=cmd_serve)
 
-    commands.add_parser("migrate", help="apply database migrations").set_defaults(
-        handler=cmd_migrate
-    )
-    seed = commands.add_parser("seed", help="load the demo job postings (idempotent)")
+    command("migrate", "apply the database migrations").set_defaults(handler=cmd_migrate)
+
+    seed = command("seed", "load the demo job postings (a second run adds nothing)")
     seed.add_argument(
         "--synthetic",
-        type=int,
+        type=_positive,
         metavar="N",
         help="instead, generate N synthetic postings (load tests, benchmarks)",
     )
     seed.set_defaults(handler=cmd_seed)
 
-    create_user = commands.add_parser("create-user", help="create a user (e.g. a recruiter)")
-    create_user.add_argument("--email", required=True)
-    create_user.add_argument("--name", required=True)
-    create_user.add_argument("--role", choices=[r.value for r in UserRole], default="candidate")
-    create_user.add_argument("--password")
-    create_user.add_argument("--password-stdin", action="store_true")
+    create_user = command(
+        "create-user",
+        "create a user (e.g. a recruiter or an admin)",
+        "Create a user. The password is read from standard input (--password-stdin), "
+        f"else taken from --password or ${NEW_USER_PASSWORD_ENV}, else asked for.",
+    )
+    create_user.add_argument("--email", required=True, help="the user's email address")
+    create_user.add_argument("--name", required=True, help="the user's full name")
+    create_user.add_argument(
+        "--role",
+        choices=[r.value for r in UserRole],
+        default="candidate",
+        help="the account's role",
+    )
+    create_user.add_argument(
+        "--password", help="the password (other local users can see it; prefer the other ways)"
+    )
+    create_user.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input",
+    )
     create_user.set_defaults(handler=cmd_create_user)
+
+    settings = command(
+        "settings",
+        "show the settings in effect (secrets masked), or document them all",
+    )
+    settings.add_argument(
+        "--markdown", action="store_true", help="print the reference table (as in the README)"
+    )
+    settings.add_argument(
+        "--group",
+        choices=GROUPS,
+        help="only this group: ai (the language model's settings) or core (the rest)",
+    )
+    settings.set_defaults(handler=cmd_settings, needs_settings=False)
     return parser
 
 
+def _settings_problem(exc: ValidationError) -> str:
+    from hireloop.settings_doc import env_name
+
+    problems = []
+    for error in exc.errors(include_input=False, include_url=False):
+        name = str(error["loc"][0]) if error["loc"] else ""
+        field = Settings.model_fields.get(name)
+        message = str(error["msg"]).removeprefix("Value error, ")
+        problems.append(f"{env_name(name, field)}: {message}" if field is not None else message)
+    return "invalid configuration: " + "; ".join(problems)
+
+
+def _database_problem(exc: BaseException, settings: Settings | None) -> str | None:
+    """Database errors worded from the driver's message, never the SQL or its values."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+
+    if not isinstance(exc, SQLAlchemyError | ConnectionError | TimeoutError | socket.gaierror):
+        return None
+    if isinstance(exc, ArgumentError) and "URL" in str(exc):
+        return "DATABASE_URL is not a database URL (e.g. postgresql://user@host:5432/hireloop)"
+    where = ""
+    if settings is not None:
+        try:
+            url = make_url(settings.resolved_database_url)
+            where = f" at {url.render_as_string(hide_password=True)}"
+        except ArgumentError:
+            pass
+    cause: BaseException = exc.orig if isinstance(exc, DBAPIError) and exc.orig else exc
+    detail = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
+    return f"database{where}: {detail}"
+
+
+def _secrets(settings: Settings | None, extra: Iterable[str]) -> list[str]:
+    """Every secret the command knows of: given passwords, secret settings, URL passwords."""
+    from urllib.parse import urlsplit
+
+    found = [value for value in extra if value]
+    if settings is not None:
+        for value in settings.__dict__.values():
+            if isinstance(value, SecretStr) and value.get_secret_value():
+                found.append(value.get_secret_value())
+        for url in (settings.database_url, settings.redis_url):
+            try:
+                password = urlsplit(url).password if url else None
+            except ValueError:
+                password = None
+            if password:
+                found.append(password)
+    return found
+
+
+def _redact(text: str, secrets: Iterable[str]) -> str:
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    settings = get_settings()
-    handler: Callable[[Settings, argparse.Namespace], int] = args.handler
-    return handler(settings, args)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    args.secrets = [args.password] if getattr(args, "password", None) else []
+    prog = f"hireloop {args.command}"
+    handler: Callable[[Any, argparse.Namespace], int] = args.handler
+    settings: Settings | None = None
+    try:
+        if getattr(args, "needs_settings", True):
+            settings = get_settings()
+        return handler(settings, args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # e.g. `hireloop settings | head`: the reader has had enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except Exception as exc:
+        if isinstance(exc, CliError):
+            message = str(exc)
+        elif isinstance(exc, ValidationError) and exc.title == Settings.__name__:
+            message = _settings_problem(exc)
+        else:
+            message = _database_problem(exc, settings) or (
+                f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc) else ''}"
+            )
+        print(
+            f"{prog}: error: {_redact(message, _secrets(settings, args.secrets))}", file=sys.stderr
+        )
+        return EXIT_ERROR
 
 
 if __name__ == "__main__":

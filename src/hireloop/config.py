@@ -6,6 +6,7 @@ import os
 import secrets
 from decimal import Decimal
 from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -42,70 +43,231 @@ DEFAULT_AI_PRICES: dict[str, ModelPrice] = {
 
 
 class Settings(BaseSettings):
-    """Configuration from ``HIRELOOP_*`` environment variables (and ``DATABASE_URL``)."""
+    """Configuration from ``HIRELOOP_*`` environment variables (and ``DATABASE_URL``).
+
+    Every field carries a ``description``: ``hireloop settings --markdown`` turns them into
+    the README's tables (a test keeps the two equal), so a new setting is documented here.
+    ``json_schema_extra={"doc_default": ...}`` words a default the value alone does not say.
+    """
 
     model_config = SettingsConfigDict(env_prefix="HIRELOOP_", extra="ignore")
     _generated_secret: str | None = PrivateAttr(default=None)
 
-    environment: Literal["development", "test", "production"] = "development"
-    data_dir: Path = Path("var")
-    # Original resume files, stored under opaque names; default: <data_dir>/resumes.
-    resume_dir: Path | None = None
+    environment: Literal["development", "test", "production"] = Field(
+        default="development",
+        description="`production` refuses to start without `HIRELOOP_JWT_SECRET`",
+    )
+    data_dir: Path = Field(
+        default=Path("var"),
+        description="where the SQLite file and the generated secret live",
+    )
+    resume_dir: Path | None = Field(
+        default=None,
+        description=(
+            "where uploaded resume files are kept, under random names; every server process "
+            "must see the same directory"
+        ),
+        json_schema_extra={"doc_default": "`var/resumes` (under the data dir)"},
+    )
     database_url: str | None = Field(
         default=None,
         validation_alias=AliasChoices("DATABASE_URL", "HIRELOOP_DATABASE_URL"),
+        description=(
+            "`postgresql+asyncpg://user@host/db` (or `postgresql://…`) switches to PostgreSQL"
+        ),
+        json_schema_extra={"doc_default": "`sqlite+aiosqlite:///var/hireloop.db`"},
     )
-    database_echo: bool = False
-    db_pool_size: int = 10
+    database_echo: bool = Field(default=False, description="log every SQL statement")
+    db_pool_size: int = Field(
+        default=10,
+        ge=1,
+        description=(
+            "PostgreSQL connections each server process keeps open; up to as many again "
+            "are opened under load"
+        ),
+    )
 
-    jwt_secret: SecretStr | None = None
-    jwt_algorithm: Literal["HS256"] = "HS256"
-    access_token_minutes: int = 60 * 12
+    jwt_secret: SecretStr | None = Field(
+        default=None,
+        description=(
+            "signing key of access tokens and session cookies; when unset, generated once "
+            "into `var/secret_key` (mode 0600)"
+        ),
+        json_schema_extra={"doc_default": "generated"},
+    )
+    jwt_algorithm: Literal["HS256"] = Field(default="HS256", description="token signature")
+    access_token_minutes: int = Field(default=60 * 12, ge=1, description="access-token lifetime")
 
-    # Interview engine
-    min_questions: int = Field(default=8, ge=1, le=50)
-    max_questions: int = Field(default=15, ge=1, le=50)
-    time_limit_minutes: int = Field(default=45, ge=1)
-    idle_abandon_minutes: int = Field(default=120, ge=1)
+    min_questions: int = Field(
+        default=8, ge=1, le=50, description="fewest questions before an interview may end"
+    )
+    max_questions: int = Field(default=15, ge=1, le=50, description="most questions asked")
+    time_limit_minutes: int = Field(default=45, ge=1, description="interview time limit")
+    idle_abandon_minutes: int = Field(
+        default=120,
+        ge=1,
+        description="an interview left without an answer this long is marked abandoned",
+    )
 
-    # AI provider (SPEC §6, engine/providers/): "builtin" is offline and deterministic;
-    # "openai" is any OpenAI-compatible Chat Completions server (OpenAI, Azure, Ollama, vLLM...).
-    ai_provider: Literal["builtin", "openai"] = "builtin"
-    ai_base_url: str | None = None  # None: api.openai.com; e.g. http://127.0.0.1:11434/v1
-    ai_api_key: SecretStr | None = None  # required for api.openai.com; local servers ignore it
-    ai_model: str = "gpt-4o-mini"
-    ai_timeout_seconds: float = Field(default=30.0, gt=0, le=600)  # per call
-    ai_max_retries: int = Field(default=2, ge=0, le=10)  # on 429, 5xx, timeouts, bad output
-    ai_backoff_seconds: float = Field(default=0.5, ge=0, le=60)  # first retry's base delay
-    ai_backoff_max_seconds: float = Field(default=8.0, ge=0, le=300)
-    # The most one model request (all its attempts and waits) may take before the built-in
-    # engine answers instead; an answer makes two requests, and the interview row stays
-    # locked while it is processed.
-    ai_retry_budget_seconds: float = Field(default=60.0, gt=0, le=1800)
-    # "auto": JSON-schema structured output, downgraded to JSON mode (then to none) when
-    # the server rejects it. Replies are parsed tolerantly (code fences, surrounding text).
-    ai_response_format: Literal["auto", "json_schema", "json_object", "none"] = "auto"
-    ai_temperature: float = Field(default=0.2, ge=0, le=2)
-    ai_prices: dict[str, ModelPrice] = Field(default_factory=lambda: dict(DEFAULT_AI_PRICES))
+    ai_provider: Literal["builtin", "openai"] = Field(
+        default="builtin",
+        description=(
+            "`builtin` (offline, deterministic) or `openai` (any OpenAI-compatible server)"
+        ),
+    )
+    ai_base_url: str | None = Field(
+        default=None,
+        description="the server's `/v1` URL, e.g. `http://127.0.0.1:11434/v1`",
+        json_schema_extra={"doc_default": "OpenAI"},
+    )
+    ai_api_key: SecretStr | None = Field(
+        default=None,
+        description="required for api.openai.com; local servers usually ignore it",
+    )
+    ai_model: str = Field(default="gpt-4o-mini", description="model name as the server knows it")
+    ai_timeout_seconds: float = Field(default=30.0, gt=0, le=600, description="per attempt")
+    ai_max_retries: int = Field(
+        default=2,
+        ge=0,
+        le=10,
+        description=("retries on 429, 5xx, timeouts, refused connections and unusable replies"),
+    )
+    ai_backoff_seconds: float = Field(
+        default=0.5,
+        ge=0,
+        le=60,
+        description=(
+            "first retry's base delay; exponential backoff with jitter, a longer "
+            "`Retry-After` is honoured"
+        ),
+    )
+    ai_backoff_max_seconds: float = Field(
+        default=8.0, ge=0, le=300, description="longest delay between retries"
+    )
+    # An answer makes two requests, and the interview row stays locked while one runs.
+    ai_retry_budget_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        le=1800,
+        description="the most one request may take, all attempts and waits included",
+    )
+    ai_turn_budget_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        le=1800,
+        description=(
+            "all model calls of one turn together (judge the answer, word what follows); "
+            "when it runs out, the built-in engine does the rest of the turn"
+        ),
+    )
+    ai_breaker_failures: int = Field(
+        default=5,
+        ge=1,
+        le=100,
+        description=(
+            "after that many failed calls in a row the model is skipped for the cool-down "
+            "(shared through Redis when `HIRELOOP_REDIS_URL` is set)"
+        ),
+    )
+    ai_breaker_cooldown_seconds: float = Field(
+        default=60.0, ge=0, le=3600, description="how long an open breaker skips the model"
+    )
+    # Replies are parsed tolerantly (code fences, surrounding text) in every mode.
+    ai_response_format: Literal["auto", "json_schema", "json_object", "none"] = Field(
+        default="auto",
+        description=(
+            "`auto` tries JSON-schema output, then JSON mode, then plain, stepping down once "
+            "on any failure of a richer mode and remembering what works for the server; or "
+            "fix one mode"
+        ),
+    )
+    ai_temperature: float = Field(default=0.2, ge=0, le=2, description="sampling temperature")
+    ai_prices: dict[str, ModelPrice] = Field(
+        default_factory=lambda: dict(DEFAULT_AI_PRICES),
+        description=(
+            'JSON, US dollars per million tokens: `{"MODEL": {"input": 0.15, '
+            '"output": 0.6}}` (replaces the table)'
+        ),
+        json_schema_extra={"doc_default": "a few OpenAI models"},
+    )
 
-    log_level: str = "INFO"
-    log_json: bool = True
+    log_level: str = Field(default="INFO", description="`DEBUG`, `INFO`, `WARNING` or `ERROR`")
+    log_json: bool = Field(
+        default=True,
+        description=(
+            "structured (JSON) logs with a per-request `request_id` (`X-Request-ID` is "
+            "accepted and echoed); `false` for console lines"
+        ),
+    )
 
     # Hardening (see security.py and ratelimit.py). Limits count requests per fixed window.
-    redis_url: str | None = None  # shares rate limits across processes when set
-    rate_limits_enabled: bool = True
-    login_limit_per_account: int = Field(default=10, ge=1)
-    login_limit_per_ip: int = Field(default=100, ge=1)
-    login_window_seconds: int = Field(default=300, ge=1)
-    interview_start_limit: int = Field(default=30, ge=1)
-    interview_start_window_seconds: int = Field(default=3600, ge=1)
-    answer_limit: int = Field(default=60, ge=1)
-    answer_window_seconds: int = Field(default=60, ge=1)
-    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
-    max_upload_bytes: int = Field(default=6 * 1024 * 1024, ge=1024)  # multipart (resumes ≤ 5 MB)
-    # Origins allowed to call the API from a browser; empty = same-origin only.
-    # Comma-separated in the environment: HIRELOOP_CORS_ORIGINS=https://a.example,https://b.example
-    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    redis_url: str | None = Field(
+        default=None,
+        description=(
+            "e.g. `redis://127.0.0.1:6379/0`: rate-limit counters shared by every server "
+            "process (in memory per process otherwise)"
+        ),
+    )
+    rate_limits_enabled: bool = Field(
+        default=True, description="`false` switches every limit off (e.g. for load benchmarks)"
+    )
+    login_limit_per_account: int = Field(
+        default=10, ge=1, description="login attempts per email address in a window"
+    )
+    login_limit_per_ip: int = Field(
+        default=100, ge=1, description="login attempts per client address in a window"
+    )
+    login_window_seconds: int = Field(default=300, ge=1, description="the login window")
+    interview_start_limit: int = Field(
+        default=30, ge=1, description="interview starts per user in a window"
+    )
+    interview_start_window_seconds: int = Field(
+        default=3600, ge=1, description="the interview-start window"
+    )
+    answer_limit: int = Field(default=60, ge=1, description="answers per user in a window")
+    answer_window_seconds: int = Field(default=60, ge=1, description="the answer window")
+    max_body_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1024,
+        description="largest request body; larger → 413",
+        json_schema_extra={"doc_default": "1 MiB"},
+    )
+    max_upload_bytes: int = Field(
+        default=6 * 1024 * 1024,
+        ge=1024,
+        description="largest multipart upload (resumes are at most 5 MB); larger → 413",
+        json_schema_extra={"doc_default": "6 MiB"},
+    )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description=(
+            "comma-separated origins allowed to call the API from a browser, e.g. "
+            "`https://a.example,https://b.example`; empty = same origin only"
+        ),
+    )
+
+    trusted_proxies: Annotated[list[IPv4Network | IPv6Network], NoDecode] = Field(
+        default_factory=list,
+        description=(
+            "comma-separated addresses or CIDR ranges of the reverse proxies in front of the "
+            "server, e.g. `127.0.0.1,10.0.0.0/8`: only requests from them have their "
+            "`X-Forwarded-For` (the client address of the per-IP login limit) and "
+            "`X-Forwarded-Proto` believed; empty = no proxy, a client is the address it "
+            "connects from"
+        ),
+    )
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [item.strip() for item in value.split(",") if item.strip()]
+        if isinstance(value, list):
+            # 10.0.0.1/8 means 10.0.0.0/8; a bare address is a network of one.
+            return [
+                ip_network(item, strict=False) if isinstance(item, str) else item for item in value
+            ]
+        return value
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 
+from hireloop.api_docs import install_api_docs
 from hireloop.applications.router import router as applications_router
 from hireloop.auth.router import router as auth_router
 from hireloop.config import Settings, get_settings
@@ -66,6 +67,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         description="Job-driven adaptive interviews: browse jobs, apply, interview, get results.",
         lifespan=lifespan,
+        docs_url=None,  # served by install_api_docs, without a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     install_error_handlers(app)
@@ -84,5 +87,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         api.include_router(router)
     app.include_router(api)
     app.include_router(health_router)
+    install_api_docs(app)
     install_web(app)  # the server-rendered pages and /static
     return app

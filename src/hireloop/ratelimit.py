@@ -20,6 +20,7 @@ import structlog
 from fastapi import Request
 
 from hireloop.auth.dependencies import CurrentUser
+from hireloop.auth.emails import account_key
 from hireloop.auth.models import User
 from hireloop.config import Settings
 from hireloop.errors import DomainError
@@ -139,32 +140,40 @@ def _limiter(request: Request) -> tuple[RateLimiter, Settings]:
 
 
 def client_ip(request: Request) -> str:
+    """The client's address: the connection's peer, or what a trusted proxy forwarded
+    for it (security.TrustedProxyMiddleware; no proxy is trusted unless configured)."""
     return request.client.host if request.client else "unknown"
 
 
 async def limit_login(request: Request) -> None:
-    """Per IP, then per account (the email sent, normalised) — for the API's JSON login
-    and the login page's form alike."""
+    """Per IP, then per account — for the API's JSON login and the login page's form
+    alike. The account is the canonical address (the one login looks the account up by),
+    so other spellings of it (case, full-width letters, IDNA) share its counter."""
     limiter, settings = _limiter(request)
     window = settings.login_window_seconds
     await limiter.check(Rule("login_ip", settings.login_limit_per_ip, window), client_ip(request))
-    email = await _login_email(request)
+    email = account_key(await _login_email(request))
     if email:
-        rule = Rule("login_account", settings.login_limit_per_account, window)
-        await limiter.check(rule, email)
+        await check_account_attempt(request, email)
 
 
-async def _login_email(request: Request) -> str | None:
+async def check_account_attempt(request: Request, email: str) -> None:
+    """Count one password attempt against an account (logins and password changes share
+    the counter: a stolen session must not become a way to guess the password)."""
+    limiter, settings = _limiter(request)
+    rule = Rule("login_account", settings.login_limit_per_account, settings.login_window_seconds)
+    await limiter.check(rule, email)
+
+
+async def _login_email(request: Request) -> object:
     content_type = request.headers.get("content-type", "")
     try:
         if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-            value: Any = (await request.form()).get("email")  # parsed once, cached
-        else:
-            body = await request.json()  # FastAPI has already read and cached the body
-            value = body.get("email") if isinstance(body, dict) else None
+            return (await request.form()).get("email")  # parsed once, cached
+        body = await request.json()  # FastAPI has already read and cached the body
+        return body.get("email") if isinstance(body, dict) else None
     except Exception:  # unreadable body: refused later by validation; counted per IP only
         return None
-    return value.strip().lower() if isinstance(value, str) and value.strip() else None
 
 
 async def check_interview_start(request: Request, user: User) -> None:

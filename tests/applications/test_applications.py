@@ -40,14 +40,17 @@ async def test_apply_errors(client: AsyncClient, app: object) -> None:
     assert response.status_code == 404
     await apply(client, token, job["id"])
     again = await client.post(APPLICATIONS, json={"job_posting_id": job["id"]}, headers=auth(token))
-    assert again.status_code == 409 and again.json() == {"detail": "Already applied to this job"}
+    assert again.status_code == 409 and again.json()["code"] == "already_applied"
     closed_job = await create_job(client, recruiter, title="Closed role")
     await client.post(f"/api/v1/job-postings/{closed_job['id']}/close", headers=auth(recruiter))
     closed = await client.post(
         APPLICATIONS, json={"job_posting_id": closed_job["id"]}, headers=auth(token)
     )
     assert closed.status_code == 400
-    assert closed.json() == {"detail": "Job posting is not accepting applications"}
+    assert closed.json() == {
+        "detail": "Job posting is not accepting applications",
+        "code": "job_not_accepting",
+    }
     assert (await client.post(APPLICATIONS, json={})).status_code == 401
     bad = await client.post(APPLICATIONS, json={"job_posting_id": "x"}, headers=auth(token))
     assert bad.status_code == 422
@@ -91,7 +94,10 @@ async def test_visibility_and_withdraw(client: AsyncClient, app: object) -> None
         response = await client.get(url, headers=auth(token))
         assert response.status_code == expected
         if expected == 403:
-            assert response.json() == {"detail": "Not authorized to access this application"}
+            assert response.json() == {
+                "detail": "Not authorized to access this application",
+                "code": "forbidden",
+            }
     assert (
         await client.get(f"{APPLICATIONS}/{uuid.uuid4()}", headers=auth(candidate))
     ).status_code == 404

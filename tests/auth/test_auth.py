@@ -39,7 +39,7 @@ async def test_email_is_unique_case_insensitively(client: AsyncClient) -> None:
     assert (await client.post(REGISTER, json=payload)).status_code == 201
     again = await client.post(REGISTER, json={**payload, "email": "DUP@example.com"})
     assert again.status_code == 409
-    assert again.json() == {"detail": "Email already registered"}
+    assert again.json() == {"detail": "Email already registered", "code": "email_taken"}
 
 
 async def test_register_rejects_bad_input_with_422(client: AsyncClient) -> None:
@@ -66,7 +66,8 @@ async def test_login_succeeds_and_failures_do_not_reveal_the_email(client: Async
         LOGIN, json={"email": "nobody@example.com", "password": "nope-123"}
     )
     assert wrong_password.status_code == unknown_email.status_code == 401
-    assert wrong_password.json() == unknown_email.json() == {"detail": "Invalid email or password"}
+    assert wrong_password.json() == unknown_email.json()
+    assert wrong_password.json()["detail"] == "Invalid email or password"
 
 
 async def test_inactive_user_cannot_log_in_and_token_stops_working(

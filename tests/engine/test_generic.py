@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from hireloop.engine.evaluator import Signal, evaluate_answer, evaluate_followup
 from hireloop.engine.generic import generic_skill_questions, skill_slug
+from hireloop.engine.judge.builtin import judge_answer
+from hireloop.engine.judge.verdict import Signal
 from hireloop.engine.schema import DIFFICULTY_ORDER, Question, SkillPack
 
 STAR_ANSWER = (
@@ -58,18 +59,16 @@ def test_skills_that_differ_only_in_symbols_or_script_get_their_own_ids() -> Non
     assert skill_slug(" Salesforce   CPQ ") == skill_slug("salesforce cpq") == "salesforce-cpq"
 
 
-def test_every_question_is_scored_on_experience_points() -> None:
+def test_every_question_is_judged_on_experience_claims() -> None:
     for question in generic_skill_questions("COBOL"):
-        points = " ".join(kp.point for kp in question.key_points)
-        assert "Action" in points
-        assert "Specifics" in points
-    advanced = [q for q in generic_skill_questions("COBOL") if q.id.endswith(("-a1", "-a2"))]
-    assert all("Trade-offs" in " ".join(kp.point for kp in q.key_points) for q in advanced)
+        claims = {c.id for c in question.claims}
+        assert {"own-action", "result", "tradeoffs"} <= claims
+        assert question.misconceptions, "every question lists misconceptions"
 
 
 @pytest.mark.parametrize("question", generic_skill_questions("Salesforce CPQ"), ids=lambda q: q.id)
 def test_star_answer_is_strong(question: Question) -> None:
-    result = evaluate_answer(question, STAR_ANSWER)
+    result = judge_answer(question, STAR_ANSWER)
     assert result.score >= 0.7
     assert result.signal is Signal.strong
 
@@ -77,19 +76,19 @@ def test_star_answer_is_strong(question: Question) -> None:
 @pytest.mark.parametrize("question", generic_skill_questions("Salesforce CPQ"), ids=lambda q: q.id)
 def test_bare_claims_are_vague_or_weak(question: Question) -> None:
     for answer in ("I have used it", "Yes, I know Salesforce CPQ well.", question.text):
-        result = evaluate_answer(question, answer)
+        result = judge_answer(question, answer)
         assert result.score < 0.4
         assert result.signal in (Signal.vague, Signal.weak)
 
 
 def test_followup_with_a_concrete_story_lifts_a_vague_answer() -> None:
     question = generic_skill_questions("COBOL")[2]
-    first = evaluate_answer(question, "I have used COBOL a lot.")
+    first = judge_answer(question, "I have used COBOL a lot.")
     assert first.signal is Signal.vague
     followup = (
         "At my previous job the nightly billing batch kept overrunning. I rewrote the sort step "
         "to use an indexed VSAM file instead of a sequential scan, and as a result the job went "
         "from six hours to forty minutes."
     )
-    combined = evaluate_followup(question, "I have used COBOL a lot.", followup)
+    combined = judge_answer(question, followup, earlier="I have used COBOL a lot.")
     assert combined.score >= 0.7

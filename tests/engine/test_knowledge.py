@@ -128,9 +128,17 @@ def _question(qid: str, difficulty: Difficulty) -> dict[str, Any]:
         "id": qid,
         "difficulty": difficulty.value,
         "text": "Tell me about a time you used this skill.",
-        "key_points": [
-            {"point": "context", "phrasings": ["situation", "context"]},
-            {"point": "result", "phrasings": ["result", "outcome"]},
+        "claims": [
+            {
+                "id": "context",
+                "text": "Describes the situation",
+                "slots": {"setting": ["the situation"], "said": ["was described"]},
+            },
+            {
+                "id": "result",
+                "text": "Names the outcome",
+                "slots": {"outcome": ["the outcome"], "measured": ["was measured"]},
+            },
         ],
         "followup": "What was the result?",
     }
@@ -257,3 +265,51 @@ def test_required_roles_must_be_present(packs: Path) -> None:
 def test_missing_pack_directory_is_rejected(tmp_path: Path) -> None:
     with pytest.raises(PackError, match="not found"):
         load_knowledge(tmp_path)
+
+
+# -- claims and the lexicon ------------------------------------------------------------------
+
+
+def test_lexicon_references_expand_into_the_pack(packs: Path) -> None:
+    lexicon = packs / "lexicon" / "work.yaml"
+    lexicon.parent.mkdir()
+    lexicon.write_text("domain: work\nterms:\n  outcome: [the outcome, the result]\n")
+    alpha = _skill("alpha")
+    alpha["questions"][0]["claims"][1]["slots"]["outcome"] = ["@work.outcome"]
+    _write(packs, "skills", alpha)
+    question = load_knowledge(packs).question("alpha-warmup-1")
+    assert question.claims[1].slots["outcome"] == ["the outcome", "the result"]
+
+
+def test_an_unknown_lexicon_reference_is_rejected_naming_the_file(packs: Path) -> None:
+    alpha = _skill("alpha")
+    alpha["questions"][0]["claims"][0]["slots"]["setting"] = ["@work.nowhere"]
+    path = _write(packs, "skills", alpha)
+    with pytest.raises(PackError, match="unknown lexicon reference") as error:
+        load_knowledge(packs)
+    assert str(path) in str(error.value)
+
+
+def test_a_term_of_filler_words_only_is_rejected_naming_the_file(packs: Path) -> None:
+    alpha = _skill("alpha")
+    alpha["questions"][0]["claims"][0]["slots"]["setting"] = ["the very", "situation"]
+    path = _write(packs, "skills", alpha)
+    with pytest.raises(PackError, match="no words to match") as error:
+        load_knowledge(packs)
+    assert str(path) in str(error.value)
+
+
+def test_a_misconception_must_contradict_one_of_its_claims(packs: Path) -> None:
+    alpha = _skill("alpha")
+    alpha["questions"][0]["misconceptions"] = [
+        {
+            "id": "wrong",
+            "text": "The outcome is never measured",
+            "contradicts": "no-such-claim",
+            "slots": {"outcome": ["the outcome"], "never": ["never measured"]},
+        }
+    ]
+    path = _write(packs, "skills", alpha)
+    with pytest.raises(PackError, match="no-such-claim") as error:
+        load_knowledge(packs)
+    assert str(path) in str(error.value)

@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from hireloop.engine.evaluator import AnswerEvaluation, Signal
+from hireloop.engine.judge.verdict import Signal, Verdict
 from hireloop.engine.knowledge import get_knowledge
 from hireloop.engine.loop import AdaptiveLoop, EngineState, LoopConfig, SkillState, level_for
 from hireloop.engine.planner import build_skill_plan
-from hireloop.engine.results import quote_from, recommend
+from hireloop.engine.results import recommend
 from hireloop.engine.schema import Difficulty
 from hireloop.engine.state import Level
 
@@ -67,8 +67,8 @@ def test_levels(difficulty: Difficulty, score: float, level: Level) -> None:
     assert level_for(difficulty, score) is level
 
 
-def _evaluation(score: float, signal: Signal) -> AnswerEvaluation:
-    return AnswerEvaluation(
+def _evaluation(score: float, signal: Signal) -> Verdict:
+    return Verdict(
         score=score,
         key_points_covered=[],
         key_points_missed=["a missed point"] if score < 0.7 else [],
@@ -140,13 +140,6 @@ def test_stops_at_max_questions_and_time_limit() -> None:
     state.questions_asked_count = 3
     late = NOW + timedelta(minutes=46)
     assert loop.stop_reason(state, started_at=NOW, now=late) == "time_limit"
-
-
-def test_quotes_are_continuous_text_from_the_answer() -> None:
-    answer = "First I profile. Then I add an index on user_id, e.g. a B-tree. " + "x " * 150
-    quote = quote_from(answer, ["index"])
-    assert quote.startswith("Then I add an index")
-    assert len(quote) <= 200 and quote.rstrip("…") in answer
 
 
 def test_recommendation_is_calibrated_to_seniority() -> None:

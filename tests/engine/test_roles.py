@@ -151,7 +151,14 @@ def _stub_skill(skill_id: str) -> SkillPack:
             "id": f"{skill_id}-{difficulty.value}-{n}",
             "difficulty": difficulty.value,
             "text": "Tell me about a time you used this skill.",
-            "key_points": [{"point": "context", "phrasings": ["situation", "context"]}] * 2,
+            "claims": [
+                {
+                    "id": f"claim-{i}",
+                    "text": "The candidate describes the situation",
+                    "slots": {"setting": ["the situation"], "said": ["was described"]},
+                }
+                for i in (1, 2)
+            ],
             "followup": "What was the result?",
         }
         for difficulty in DIFFICULTY_ORDER

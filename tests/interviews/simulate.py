@@ -24,16 +24,8 @@ def question_for(message: dict[str, Any], plan: list[dict[str, Any]]) -> Questio
 
 
 def strong_answer(_message: dict[str, Any], question: Question, _turn: int = 0) -> str:
-    """Covers every key point, in sentences, with a concrete example."""
-    sentences = [
-        f"An important part is {point.phrasings[0]}, because {point.point.lower()}."
-        for point in question.key_points
-    ]
-    return (
-        " ".join(sentences)
-        + " For example, in my last project we applied this in production and reduced "
-        "incident rates by 30 percent."
-    )
+    """States every claim of the question, in sentences (each claim's own statement)."""
+    return " ".join(f"{claim.text.rstrip('.')}." for claim in question.claims)
 
 
 def weak_answer(message: dict[str, Any], _question: Question, _turn: int = 0) -> str:
@@ -68,7 +60,7 @@ async def take_interview(
         text = answerer(message, question, turn_number)
         response = await client.post(
             f"/api/v1/interviews/{started['id']}/messages",
-            json={"content": text},
+            json={"content": text, "question_id": message["id"]},
             headers=auth(token),
         )
         assert response.status_code == 200, response.text

@@ -54,11 +54,11 @@ def _assert_quotes_are_real(results: dict[str, Any], transcript: list[dict[str, 
     answers = {
         m["id"]: m["content_text"] for m in transcript if m["message_type"] == "candidate_response"
     }
-    quotes = [e for skill in results["skill_results"] for e in skill["evidence"]]
+    quotes = [c for skill in results["skill_results"] for c in skill["credited"]]
     assert quotes, "results cite the candidate's answers"
-    for evidence in quotes:
-        assert len(evidence["quote"]) <= 200
-        assert evidence["quote"].rstrip("…") in answers[evidence["message_id"]]
+    for claim in quotes:
+        assert len(claim["quote"]) <= 200
+        assert claim["quote"] in answers[claim["message_id"]]
 
 
 async def test_strong_candidate_reaches_advanced_and_scores_high(client: AsyncClient) -> None:
@@ -98,7 +98,8 @@ async def test_weak_candidate_scores_low_with_boundaries(client: AsyncClient) ->
     assert any(skill["boundary"] for skill in results["skill_results"])
     assert all(skill["level"] in ("novice", "not_assessed") for skill in results["skill_results"])
     assert results["growth_areas"] and all(g["suggestion"] for g in results["growth_areas"])
-    assert results["recommendation"] == "no"
+    # Nothing credited anywhere: too little evidence for a recommendation; a person decides.
+    assert results["recommendation"] in ("no", "needs_review")
 
 
 async def test_empty_or_gibberish_candidate_scores_near_zero(client: AsyncClient) -> None:

@@ -53,12 +53,16 @@ async def test_access_owner_recruiter_admin_and_refusals(client: AsyncClient, ap
             assert response.status_code == 403, path
             assert "content_text" not in response.text
         answer = await client.post(
-            _url(started, "/messages"), json={"content": "hello"}, headers=auth(outsider)
+            _url(started, "/messages"),
+            json={"content": "hello", "question_id": started["first_question"]["id"]},
+            headers=auth(outsider),
         )
         assert answer.status_code == 403
     # Only the candidate answers, even the job's recruiter cannot.
     answer = await client.post(
-        _url(started, "/messages"), json={"content": "x"}, headers=auth(recruiter)
+        _url(started, "/messages"),
+        json={"content": "x", "question_id": started["first_question"]["id"]},
+        headers=auth(recruiter),
     )
     assert answer.status_code == 403
     missing = f"/api/v1/interviews/{uuid.uuid4()}"
@@ -76,7 +80,10 @@ async def test_complete_is_idempotent_and_results_wait_for_it(
     assert early.status_code == 409
     first = await client.post(
         _url(started, "/messages"),
-        json={"content": strong_answer({}, _first_question(started))},
+        json={
+            "content": strong_answer({}, _first_question(started)),
+            "question_id": started["first_question"]["id"],
+        },
         headers=auth(token),
     )
     assert first.status_code == 200 and first.json()["progress"]["question_number"] == 2
@@ -89,7 +96,9 @@ async def test_complete_is_idempotent_and_results_wait_for_it(
     assert len([s for s in results["skill_results"] if s["score"] is not None]) == 1
     assert results["insufficient_evidence"], "unasked skills are listed, not scored"
     late = await client.post(
-        _url(started, "/messages"), json={"content": "more"}, headers=auth(token)
+        _url(started, "/messages"),
+        json={"content": "more", "question_id": first.json()["next_question"]["id"]},
+        headers=auth(token),
     )
     assert late.status_code == 409
     restart = await client.post(START, json={"application_id": application_id}, headers=auth(token))
@@ -115,7 +124,9 @@ async def test_abandon_then_answering_is_409(client: AsyncClient, app: Any) -> N
     abandoned = await client.post(_url(started, "/abandon"), headers=auth(token))
     assert abandoned.status_code == 200 and abandoned.json()["status"] == "abandoned"
     answer = await client.post(
-        _url(started, "/messages"), json={"content": "hi"}, headers=auth(token)
+        _url(started, "/messages"),
+        json={"content": "hi", "question_id": started["first_question"]["id"]},
+        headers=auth(token),
     )
     assert answer.status_code == 409
     assert (await client.get(_url(started, "/results"), headers=auth(token))).status_code == 409
@@ -123,36 +134,48 @@ async def test_abandon_then_answering_is_409(client: AsyncClient, app: Any) -> N
 
 async def test_answer_validation(client: AsyncClient, app: Any) -> None:
     _, token, _, started = await _started(client, app)
-    for body in ({"content": ""}, {"content": "x" * 5001}, {}, {"content": 5}):
+    question = started["first_question"]["id"]
+    for body in (
+        {"content": "", "question_id": question},
+        {"content": "   \n\t ", "question_id": question},  # blank once stripped
+        {"content": "x" * 5001, "question_id": question},
+        {"content": "an answer"},  # which question?
+        {"content": "an answer", "question_id": "not-a-uuid"},
+        {},
+        {"content": 5, "question_id": question},
+    ):
         response = await client.post(_url(started, "/messages"), json=body, headers=auth(token))
         assert response.status_code == 422, body
     long_answer = "word " * 1000
     ok = await client.post(
-        _url(started, "/messages"), json={"content": long_answer[:5000]}, headers=auth(token)
+        _url(started, "/messages"),
+        json={"content": long_answer[:5000], "question_id": question},
+        headers=auth(token),
     )
     assert ok.status_code == 200
-    assert ok.json()["answer"]["content_text"] == long_answer[:5000]
+    assert ok.json()["answer"]["content_text"] == long_answer[:5000].strip()
 
 
 async def test_retry_with_idempotency_key_does_not_add_a_turn(
     client: AsyncClient, app: Any
 ) -> None:
     _, token, _, started = await _started(client, app)
-    body = {"content": "Indexes speed up reads at the cost of writes.", "idempotency_key": "k-1"}
+    body = {
+        "content": "Indexes speed up reads at the cost of writes.",
+        "idempotency_key": "k-1",
+        "question_id": started["first_question"]["id"],
+    }
     first = await client.post(_url(started, "/messages"), json=body, headers=auth(token))
     retry = await client.post(_url(started, "/messages"), json=body, headers=auth(token))
     assert first.status_code == retry.status_code == 200
     assert retry.json()["answer"]["id"] == first.json()["answer"]["id"]
     assert retry.json()["next_question"]["id"] == first.json()["next_question"]["id"]
+    second = {"content": "second answer", "question_id": first.json()["next_question"]["id"]}
     header_retry = await client.post(
-        _url(started, "/messages"),
-        json={"content": "second answer"},
-        headers={**auth(token), "Idempotency-Key": "k-2"},
+        _url(started, "/messages"), json=second, headers={**auth(token), "Idempotency-Key": "k-2"}
     )
     header_again = await client.post(
-        _url(started, "/messages"),
-        json={"content": "second answer"},
-        headers={**auth(token), "Idempotency-Key": "k-2"},
+        _url(started, "/messages"), json=second, headers={**auth(token), "Idempotency-Key": "k-2"}
     )
     assert header_again.json()["answer"]["id"] == header_retry.json()["answer"]["id"]
     transcript = await full_transcript(client, token, started["id"])
@@ -167,7 +190,10 @@ async def test_parallel_answers_are_serialised_without_lost_turns(
         *[
             client.post(
                 _url(started, "/messages"),
-                json={"content": f"Parallel answer number {i} about caching and indexes."},
+                json={
+                    "content": f"Parallel answer number {i} about caching and indexes.",
+                    "question_id": started["first_question"]["id"],
+                },
                 headers=auth(token),
             )
             for i in range(20)
@@ -175,6 +201,9 @@ async def test_parallel_answers_are_serialised_without_lost_turns(
     )
     accepted = [r for r in responses if r.status_code == 200]
     assert all(r.status_code in (200, 409) for r in responses), [r.text for r in responses]
+    # All twenty answer the question on screen: exactly one is recorded against it.
+    assert len(accepted) == 1, [r.text for r in responses]
+    assert {r.json()["code"] for r in responses if r.status_code == 409} == {"question_not_current"}
     transcript = await full_transcript(client, token, started["id"])
     answers = [m for m in transcript if m["message_type"] == "candidate_response"]
     assert len(answers) == len(accepted)
@@ -191,7 +220,10 @@ async def test_a_new_server_process_continues_the_interview(
     _, token, _, started = await _started(client, app)
     first = await client.post(
         _url(started, "/messages"),
-        json={"content": strong_answer({}, _first_question(started))},
+        json={
+            "content": strong_answer({}, _first_question(started)),
+            "question_id": started["first_question"]["id"],
+        },
         headers=auth(token),
     )
     assert first.status_code == 200
@@ -222,7 +254,9 @@ async def test_idle_interview_becomes_abandoned(
         )
         await session.commit()
     answer = await client.post(
-        _url(started, "/messages"), json={"content": "hi"}, headers=auth(token)
+        _url(started, "/messages"),
+        json={"content": "hi", "question_id": started["first_question"]["id"]},
+        headers=auth(token),
     )
     assert answer.status_code == 409
     detail = (await client.get(_url(started), headers=auth(token))).json()
@@ -240,7 +274,10 @@ async def test_time_limit_ends_the_interview(client: AsyncClient, app: Any, sett
         await session.commit()
     answer = await client.post(
         _url(started, "/messages"),
-        json={"content": strong_answer({}, _first_question(started))},
+        json={
+            "content": strong_answer({}, _first_question(started)),
+            "question_id": started["first_question"]["id"],
+        },
         headers=auth(token),
     )
     assert answer.status_code == 200

@@ -25,11 +25,15 @@ async def _interleaved_answers(
         )
         assert started.status_code == 201, started.text
         interview_id = started.json()["id"]
+        question = started.json()["first_question"]["id"]
         responses = await asyncio.gather(
             *[
                 client.post(
                     f"{bases[i % 2]}/api/v1/interviews/{interview_id}/messages",
-                    json={"content": f"Answer {i}: goroutines, channels and context cancellation."},
+                    json={
+                        "content": f"Answer {i}: goroutines, channels and context cancellation.",
+                        "question_id": question,
+                    },
                     headers=auth(token),
                 )
                 for i in range(20)
@@ -51,6 +55,11 @@ async def test_two_processes_serialise_answers_to_one_interview(
         responses, transcript = await _interleaved_answers([first, second])
     accepted = [r.json()["answer"]["id"] for r in responses if r.status_code == 200]
     assert all(r.status_code in (200, 409) for r in responses), [r.text for r in responses]
+    # All twenty answer the first question: one is taken, the others are told it moved on.
+    assert len(accepted) == 1, [r.text for r in responses]
+    refused = [r.json() for r in responses if r.status_code == 409]
+    assert {r["code"] for r in refused} == {"question_not_current"}
+    assert all(r["current_question"]["id"] for r in refused)
     answers = [m for m in transcript if m["message_type"] == "candidate_response"]
     assert sorted(m["id"] for m in answers) == sorted(accepted), "no answer lost or duplicated"
     assert [m["sequence_number"] for m in transcript] == list(range(1, len(transcript) + 1))

@@ -75,7 +75,10 @@ async def test_empty_body_or_both_null_is_400(client: AsyncClient) -> None:
     for body in ({}, {"role_type": None, "application_id": None}):
         response = await client.post(START, json=body, headers=auth(token))
         assert response.status_code == 400
-        assert response.json() == {"detail": "Either application_id or role_type must be provided"}
+        assert response.json() == {
+            "detail": "Either application_id or role_type must be provided",
+            "code": "missing_target",
+        }
 
 
 async def test_job_linked_start_uses_the_job_and_the_scheduled_interview(
@@ -164,7 +167,10 @@ async def test_another_candidates_application_is_403(client: AsyncClient, app: o
         START, json={"application_id": application["id"]}, headers=auth(intruder)
     )
     assert response.status_code == 403
-    assert response.json() == {"detail": "Not authorized to access this application"}
+    assert response.json() == {
+        "detail": "Not authorized to access this application",
+        "code": "forbidden",
+    }
 
 
 async def test_unknown_application_is_404(client: AsyncClient) -> None:
@@ -172,7 +178,7 @@ async def test_unknown_application_is_404(client: AsyncClient) -> None:
     missing = uuid.uuid4()
     response = await client.post(START, json={"application_id": str(missing)}, headers=auth(token))
     assert response.status_code == 404
-    assert response.json() == {"detail": f"Application {missing} not found"}
+    assert response.json() == {"detail": f"Application {missing} not found", "code": "not_found"}
 
 
 async def test_inactive_job_is_400(client: AsyncClient, app: object) -> None:
@@ -188,7 +194,10 @@ async def test_inactive_job_is_400(client: AsyncClient, app: object) -> None:
         START, json={"application_id": application["id"]}, headers=auth(token)
     )
     assert response.status_code == 400
-    assert response.json() == {"detail": "Job posting is no longer active"}
+    assert response.json() == {
+        "detail": "Job posting is no longer active",
+        "code": "job_not_active",
+    }
 
 
 async def test_no_token_is_401(client: AsyncClient) -> None:
@@ -211,7 +220,7 @@ async def test_someone_elses_or_unknown_resume_is_404(client: AsyncClient) -> No
         START, json={"role_type": "python", "resume_id": str(resume_id)}, headers=auth(token)
     )
     assert response.status_code == 404
-    assert response.json() == {"detail": f"Resume {resume_id} not found"}
+    assert response.json() == {"detail": f"Resume {resume_id} not found", "code": "not_found"}
 
 
 async def test_openapi_shows_both_examples_and_every_error(client: AsyncClient) -> None:

@@ -34,5 +34,8 @@ def settings(settings: Settings, fake_openai: FakeOpenAI) -> Settings:
             "ai_backoff_seconds": 0.01,
             "ai_backoff_max_seconds": 0.05,
             "ai_retry_budget_seconds": 60.0,
+            "ai_turn_budget_seconds": 60.0,
+            # Scenario tests count every failure; the breaker has tests of its own.
+            "ai_breaker_failures": 100,
         }
     )

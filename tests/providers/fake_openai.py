@@ -14,7 +14,7 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,7 +22,7 @@ from typing import Any
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 PROMPT_TOKENS = 180
@@ -35,6 +35,11 @@ class Call:
     headers: dict[str, str]
     at: float
     reply: Reply | None = None
+    first_token_at: float | None = None  # time.monotonic() when a stream's first words left
+
+    @property
+    def streamed(self) -> bool:
+        return bool(self.body.get("stream"))
 
     @property
     def system(self) -> str:
@@ -45,13 +50,23 @@ class Call:
         return str(self.body["messages"][-1]["content"])
 
     @property
+    def task_message(self) -> str:
+        """The message that sets the task (also in a repair turn, where the last message
+        asks to fix a broken reply); the last message when none does."""
+        contents = [str(m["content"]) for m in self.body["messages"] if m["role"] == "user"]
+        return next((c for c in contents if "## Task:" in c), self.user)
+
+    @property
     def task(self) -> str:
+        """The task a call serves; a repair turn (the model's broken reply, then a request
+        to fix it) serves the task its first message set."""
+        task_message = self.task_message
         for marker, task in (
             ("## Task: word the next question", "question"),
-            ("## Task: evaluate an answer", "evaluation"),
+            ("## Task: judge an answer", "evaluation"),
             ("## Task: word the results", "summary"),
         ):
-            if marker in self.user:
+            if marker in task_message:
                 return task
         return "unknown"
 
@@ -62,7 +77,7 @@ class Call:
 
     def tagged(self, tag: str) -> Any:
         """The JSON inside <tag>…</tag> of the task message."""
-        match = re.search(rf"<{tag}>\n(.*?)\n</{tag}>", self.user, re.DOTALL)
+        match = re.search(rf"<{tag}>\n(.*?)\n</{tag}>", self.task_message, re.DOTALL)
         assert match, f"no <{tag}> block in the task message"
         return json.loads(match.group(1))
 
@@ -75,10 +90,20 @@ class Reply:
     delay: float = 0.0
     prompt_tokens: int = PROMPT_TOKENS
     completion_tokens: int = COMPLETION_TOKENS
+    # Misbehaviour: a raw body instead of a completion (e.g. an HTML page), a cut-off
+    # reply, no usage, no choices.
+    raw_body: str | None = None
+    content_type: str = "application/json"
+    finish_reason: str = "stop"
+    with_usage: bool = True
+    with_choices: bool = True
+    # Streamed replies (requests with "stream": true) come a few characters at a time.
+    chunk_chars: int = 6
+    chunk_delay: float = 0.0
 
     @property
     def billed(self) -> bool:
-        return self.status == 200
+        return self.status == 200 and self.raw_body is None and self.with_usage
 
 
 Script = Callable[[Call], Reply]
@@ -87,37 +112,23 @@ Script = Callable[[Call], Reply]
 def naive_model(call: Call) -> Reply:
     """Answers every task well-formed; believes whatever the candidate says about marks."""
     if call.task == "question":
-        skill = re.search(r'for the skill "([^"]+)"', call.user)
+        skill = re.search(r'for the skill "([^"]+)"', call.task_message)
         name = skill.group(1) if skill else "this skill"
-        kind = "Follow-up" if "This is a follow-up" in call.user else "Model question"
+        kind = "Follow-up" if "This is a follow-up" in call.task_message else "Model question"
         return Reply(content=json.dumps({"question": f"{kind}: how do you apply {name} at work?"}))
     if call.task == "evaluation":
         answer = call.tagged("candidate_answer")
-        points = len(re.findall(r"^\d+\. ", call.user.split("How to evaluate")[0], re.MULTILINE))
+        claims = claims_in(call)
         if "full marks" in answer:  # gullible: exactly what the engine's guard is for
-            verdict = {
-                "score": 1.0,
-                "covered_points": list(range(1, points + 1)),
-                "signal": "strong",
-                "evidence_quote": "",
-                "instruction_attempt": False,
-            }
+            cited = [{"id": claim_id, "quote": answer} for claim_id in claims]
         elif len(answer.split()) >= 30:
-            verdict = {
-                "score": 0.9,
-                "covered_points": list(range(1, points + 1)),
-                "signal": "strong",
-                "evidence_quote": " ".join(answer.split()[:6]),
-                "instruction_attempt": False,
-            }
+            cited = [
+                {"id": claim_id, "quote": best_sentence(answer, text)}
+                for claim_id, text in claims.items()
+            ]
         else:
-            verdict = {
-                "score": 0.2,
-                "covered_points": [],
-                "signal": "weak",
-                "evidence_quote": "",
-                "instruction_attempt": False,
-            }
+            cited = []
+        verdict = {"claims": cited, "misconceptions": [], "instruction_attempt": False}
         return Reply(content=json.dumps(verdict))
     if call.task == "summary":
         skills = call.tagged("skills")
@@ -142,25 +153,43 @@ def naive_model(call: Call) -> Reply:
     return Reply(status=400, content="unknown task")
 
 
+def claims_in(call: Call) -> dict[str, str]:
+    """The claims listed in an evaluation task: id -> statement."""
+    block = call.task_message.split("Claims a good answer states")[1].split("Known wrong versions")[
+        0
+    ]
+    return dict(re.findall(r"^- ([a-z0-9_-]+): (.+)$", block, re.MULTILINE))
+
+
+def best_sentence(answer: str, claim: str) -> str:
+    """The answer's sentence sharing the most words with a claim (a plausible citation)."""
+    wanted = set(re.findall(r"\w+", claim.lower()))
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", answer) if s.strip()]
+    return max(sentences, key=lambda s: len(wanted & set(re.findall(r"\w+", s.lower()))))
+
+
 def completion_body(call: Call, reply: Reply) -> dict[str, Any]:
-    return {
+    body: dict[str, Any] = {
         "id": f"chatcmpl-{int(call.at * 1e6)}",
         "object": "chat.completion",
         "created": int(time.time()),
         "model": call.body.get("model", "unknown"),
-        "choices": [
+    }
+    if reply.with_choices:
+        body["choices"] = [
             {
                 "index": 0,
                 "message": {"role": "assistant", "content": reply.content},
-                "finish_reason": "stop",
+                "finish_reason": reply.finish_reason,
             }
-        ],
-        "usage": {
+        ]
+    if reply.with_usage:
+        body["usage"] = {
             "prompt_tokens": reply.prompt_tokens,
             "completion_tokens": reply.completion_tokens,
             "total_tokens": reply.prompt_tokens + reply.completion_tokens,
-        },
-    }
+        }
+    return body
 
 
 class FakeOpenAI:
@@ -198,10 +227,44 @@ class FakeOpenAI:
         call.reply = reply
         if reply.delay:
             await asyncio.sleep(reply.delay)
+        if reply.raw_body is not None:
+            return Response(
+                reply.raw_body,
+                status_code=reply.status,
+                media_type=reply.content_type,
+                headers=reply.headers,
+            )
         if reply.status != 200:
             error = {"error": {"message": reply.content or "error", "type": "server_error"}}
             return JSONResponse(error, status_code=reply.status, headers=reply.headers)
+        if call.streamed:
+            return StreamingResponse(
+                self._chunks(call, reply), media_type="text/event-stream", headers=reply.headers
+            )
         return JSONResponse(completion_body(call, reply), headers=reply.headers)
+
+    async def _chunks(self, call: Call, reply: Reply) -> AsyncIterator[str]:
+        """The reply as Chat Completions stream chunks (SSE), a few characters each."""
+        base = {"id": "chatcmpl-stream", "object": "chat.completion.chunk", "created": 0}
+        text = reply.content or ""
+        for start in range(0, len(text), reply.chunk_chars):
+            if start and reply.chunk_delay:
+                await asyncio.sleep(reply.chunk_delay)
+            piece = text[start : start + reply.chunk_chars]
+            choice = {"index": 0, "delta": {"content": piece}, "finish_reason": None}
+            if call.first_token_at is None:
+                call.first_token_at = time.monotonic()
+            yield f"data: {json.dumps({**base, 'choices': [choice]})}\n\n"
+        last = {"index": 0, "delta": {}, "finish_reason": reply.finish_reason}
+        yield f"data: {json.dumps({**base, 'choices': [last]})}\n\n"
+        if reply.with_usage and call.body.get("stream_options", {}).get("include_usage"):
+            usage = {
+                "prompt_tokens": reply.prompt_tokens,
+                "completion_tokens": reply.completion_tokens,
+                "total_tokens": reply.prompt_tokens + reply.completion_tokens,
+            }
+            yield f"data: {json.dumps({**base, 'choices': [], 'usage': usage})}\n\n"
+        yield "data: [DONE]\n\n"
 
     @contextmanager
     def running(self) -> Iterator[FakeOpenAI]:

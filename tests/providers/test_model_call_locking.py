@@ -16,7 +16,15 @@ from httpx import AsyncClient
 
 from hireloop.auth.models import UserRole
 from hireloop.interviews.answers import ANSWERED_MEANWHILE
-from tests.factories import apply, auth, create_job, create_staff_user, register_candidate
+from tests.factories import (
+    apply,
+    auth,
+    create_job,
+    create_staff_user,
+    current_question_id,
+    register_candidate,
+)
+from tests.interviews.simulate import question_for, strong_answer
 from tests.providers.fake_openai import Call, FakeOpenAI, Reply, naive_model
 
 START = "/api/v1/interviews/start"
@@ -64,8 +72,13 @@ async def _answered_once(client: AsyncClient) -> tuple[str, str, dict[str, Any]]
     """(token, interview URL, the first answer's turn) of a started interview."""
     token, started = await _started(client)
     interview = f"/api/v1/interviews/{started['id']}"
+    first = started["first_question"]
+    # An answer that earns credit, so finishing has results for the model to word.
+    content = strong_answer(first, question_for(first, started["session"]["skill_plan"]))
     answered = await client.post(
-        f"{interview}/messages", json={"content": ANSWER}, headers=auth(token)
+        f"{interview}/messages",
+        json={"content": content, "question_id": first["id"]},
+        headers=auth(token),
     )
     assert answered.status_code == 200, answered.text
     return token, interview, answered.json()
@@ -90,7 +103,7 @@ async def test_other_users_write_while_a_model_works_on_an_answer(
     answering = asyncio.create_task(
         client.post(
             f"/api/v1/interviews/{started['id']}/messages",
-            json={"content": ANSWER},
+            json={"content": ANSWER, "question_id": started["first_question"]["id"]},
             headers=auth(token),
         )
     )
@@ -111,11 +124,14 @@ async def test_concurrent_answers_with_a_model_take_one_and_refuse_the_other(
     token, started = await _started(client)
     url = f"/api/v1/interviews/{started['id']}/messages"
 
-    def send(content: str, key: str | None = None) -> Any:
+    def send(content: str, question: str, key: str | None = None) -> Any:
         headers = {**auth(token), **({"Idempotency-Key": key} if key else {})}
-        return client.post(url, json={"content": content}, headers=headers)
+        return client.post(url, json={"content": content, "question_id": question}, headers=headers)
 
-    first, second = await asyncio.gather(send(ANSWER), send(ANSWER + " Also, tests."))
+    question = started["first_question"]["id"]
+    first, second = await asyncio.gather(
+        send(ANSWER, question), send(ANSWER + " Also, tests.", question)
+    )
     codes = sorted([first.status_code, second.status_code])
     assert codes == [200, 409], (first.text, second.text)
     refused = first if first.status_code == 409 else second
@@ -123,7 +139,10 @@ async def test_concurrent_answers_with_a_model_take_one_and_refuse_the_other(
     assert len(fake_openai.calls_for("evaluation")) == 2, "both answers reached the model"
 
     # A client retrying with the same key during the slow call gets the same turn twice.
-    again = await asyncio.gather(send(ANSWER, "retry-1"), send(ANSWER, "retry-1"))
+    question = await current_question_id(client, token, started["id"])
+    again = await asyncio.gather(
+        send(ANSWER, question, "retry-1"), send(ANSWER, question, "retry-1")
+    )
     assert [r.status_code for r in again] == [200, 200], [r.text for r in again]
     assert again[0].json()["answer"]["id"] == again[1].json()["answer"]["id"]
 
@@ -214,10 +233,17 @@ async def test_an_answer_taken_while_finishing_early_is_in_the_results(
     client: AsyncClient, fake_openai: FakeOpenAI
 ) -> None:
     token, interview, first = await _answered_once(client)
+    plan = (await client.get(interview, headers=auth(token))).json()["session"]["skill_plan"]
+    upcoming = first["next_question"]
     finishing, _ = await _finish_slowly(client, fake_openai, token, interview, 1.0)
     # The candidate's answer arrives while the model words the results of finishing.
     second = await client.post(
-        f"{interview}/messages", json={"content": ANSWER + " Then I test it."}, headers=auth(token)
+        f"{interview}/messages",
+        json={
+            "content": strong_answer(upcoming, question_for(upcoming, plan)),
+            "question_id": upcoming["id"],
+        },
+        headers=auth(token),
     )
     assert second.status_code == 200, second.text
 
@@ -230,7 +256,7 @@ async def test_an_answer_taken_while_finishing_early_is_in_the_results(
     answer_ids = {m["id"] for m in items if m["message_type"] == "candidate_response"}
     assert answer_ids == {first["answer"]["id"], second.json()["answer"]["id"]}
     results = (await client.get(f"{interview}/results", headers=auth(token))).json()
-    quoted = {e["message_id"] for s in results["skill_results"] for e in s["evidence"]}
+    quoted = {c["message_id"] for s in results["skill_results"] for c in s["credited"]}
     assert second.json()["answer"]["id"] in quoted, "the results were built again with it"
     assert finished.json()["total_tokens_used"] == sum(fake_openai.billed())
 
@@ -250,7 +276,7 @@ async def test_a_job_closed_while_the_model_words_the_first_question_refuses_the
 
     refused = await starting
     assert refused.status_code == 400, refused.text
-    assert refused.json() == {"detail": "Job posting is no longer active"}
+    assert refused.json() == {"detail": "Job posting is no longer active", "code": "job_not_active"}
     mine = await client.get(f"/api/v1/applications/{application['id']}", headers=auth(token))
     assert mine.json()["status"] == application["status"], "the application did not move on"
     assert mine.json()["interview"]["status"] == "scheduled"

@@ -42,12 +42,34 @@ def malformed(call: Call) -> Reply:
     return Reply(content='{"question": "What is a shuffle in Spark?", "score": ')
 
 
-def score_out_of_range(call: Call) -> Reply:
+def unknown_claims(call: Call) -> Reply:
     reply = naive_model(call)
     if call.task == "evaluation":
         verdict = json.loads(reply.content or "{}")
-        reply.content = json.dumps({**verdict, "score": 7.5})
+        verdict["claims"].append({"id": "a-claim-it-made-up", "quote": "anything"})
+        reply.content = json.dumps(verdict)
     return reply
+
+
+def html_page(call: Call) -> Reply:
+    page = "<!doctype html><html><body><h1>502 Bad Gateway</h1></body></html>"
+    return Reply(raw_body=page, content_type="text/html")
+
+
+def without(**fields: Any) -> Script:
+    def script(call: Call) -> Reply:
+        reply = naive_model(call)
+        for name, value in fields.items():
+            setattr(reply, name, value)
+        return reply
+
+    return script
+
+
+def schema_mode_500(call: Call) -> Reply:
+    if call.response_format == "json_schema":  # llama.cpp's server: 500 for an unknown mode
+        return Reply(status=500, content="json_schema is not supported")
+    return naive_model(call)
 
 
 def always(status: int, **headers: str) -> Script:
@@ -66,7 +88,12 @@ SCENARIOS: dict[str, tuple[Script, dict[str, Any], str | None, str | None, str |
     "well_formed": (naive_model, {}, None, None, None),
     "fenced_json": (fenced, {}, None, None, None),
     "malformed_json": (malformed, {}, "invalid_output", "invalid_output", "invalid_output"),
-    "score_7_5": (score_out_of_range, {}, None, "invalid_output", None),
+    "unknown_claim_ids": (unknown_claims, {}, None, "invalid_output", None),
+    "html_page_with_200": (html_page, {}, *["not_json (text/html)"] * 3),
+    "no_choices": (without(with_choices=False), {}, *["no_choices"] * 3),
+    "cut_off_by_max_tokens": (without(finish_reason="length"), {}, *["length"] * 3),
+    "500_for_json_schema": (schema_mode_500, {}, None, None, None),
+    "no_usage_reported": (without(with_usage=False), {}, None, None, None),
     "rate_limited": (always(429, **{"Retry-After": "0"}), {}, *["rate_limited"] * 3),
     "server_errors": (always(500), {}, *["server_error"] * 3),
     "slower_than_timeout": (
@@ -133,7 +160,7 @@ async def test_job_linked_interview_completes_with_the_right_fallbacks(
         assert meta["fallback_reason"] == question_reason
         pack_question = question_for(message, plan)
         if question_reason is None:
-            assert "Model question: how do you apply" in message["content_text"]
+            assert "how do you apply" in message["content_text"]
         else:  # the built-in engine's own wording
             assert pack_question.text in message["content_text"]
     for message in answers:
@@ -149,19 +176,34 @@ async def test_job_linked_interview_completes_with_the_right_fallbacks(
     prompt, completion = fake_openai.billed(settings.ai_timeout_seconds)
     assert (detail["ai_provider"], detail["ai_model_used"]) == ("openai", "gpt-4o-mini")
     assert detail["total_tokens_used"] == prompt + completion
-    assert Decimal(str(detail["cost_usd"])) == _expected_cost(prompt, completion)
-    if scenario in ("well_formed", "malformed_json", "score_7_5"):
+    if scenario == "no_usage_reported":
+        assert detail["cost_usd"] is None, "unknown usage: unknown cost, never $0"
+    else:
+        assert Decimal(str(detail["cost_usd"])) == _expected_cost(prompt, completion)
+    if scenario in ("well_formed", "malformed_json", "unknown_claim_ids", "cut_off_by_max_tokens"):
         assert prompt > 0, "replies that were billed count, usable or not"
 
     results = await client.get(f"/api/v1/interviews/{started['id']}/results", headers=auth(token))
     assert results.status_code == 200, results.text
     assert results.json()["overall_score"] >= 70
+    engine = results.json()["engine"]
+    assert engine == ("builtin" if evaluation_reason and wording_reason else engine), engine
+    if evaluation_reason is not None:
+        assert "openai" not in engine or "builtin" in engine, "fallbacks are not the model's"
 
-    # Whatever reached the server carried the job's context in the system prompt.
+    # Each task's own system prompt carries what that task needs of the job: the
+    # interviewer all of it, the judge and the results writer the job itself.
     for call in fake_openai.calls:
-        for text in (JOB["title"], JOB["company"], *JOB["required_skills"]):
+        needed = (JOB["title"], JOB["company"])
+        if call.task == "question":
+            needed += (*JOB["required_skills"], "Skill plan")
+        for text in needed:
             assert text in call.system, (text, call.task)
         assert call.headers["authorization"] == "Bearer sk-test-key"
+    if scenario != "connection_refused":  # then no call reaches any server
+        assert {c.task for c in fake_openai.calls} >= {"question"}
+    systems = {c.task: c.system for c in fake_openai.calls}
+    assert len(set(systems.values())) == len(systems), "one system prompt per task"
 
 
 async def test_failed_attempts_are_retried_before_falling_back(

@@ -7,7 +7,7 @@ from typing import Any
 
 from httpx import AsyncClient
 
-from tests.factories import auth, register_candidate
+from tests.factories import auth, current_question_id, register_candidate
 from tests.interviews.simulate import INJECTION, full_transcript, question_for, strong_answer
 from tests.providers.fake_openai import Call, FakeOpenAI, Reply, naive_model
 
@@ -22,8 +22,11 @@ async def _standalone(client: AsyncClient, role_type: str = "python") -> tuple[s
 
 
 async def _answer(client: AsyncClient, token: str, interview_id: str, text: str) -> dict[str, Any]:
+    question = await current_question_id(client, token, interview_id)
     response = await client.post(
-        f"/api/v1/interviews/{interview_id}/messages", json={"content": text}, headers=auth(token)
+        f"/api/v1/interviews/{interview_id}/messages",
+        json={"content": text, "question_id": question},
+        headers=auth(token),
     )
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
@@ -66,14 +69,8 @@ async def test_a_vague_answer_gets_a_model_worded_follow_up_judged_with_it(
     client: AsyncClient, fake_openai: FakeOpenAI
 ) -> None:
     def vague_first(call: Call) -> Reply:
-        if call.task == "evaluation" and "<first_answer>" not in call.user:
-            verdict = {
-                "score": 0.3,
-                "covered_points": [1],
-                "signal": "vague",
-                "evidence_quote": "",
-                "instruction_attempt": False,
-            }
+        if call.task == "evaluation" and "<first_answer>" not in call.task_message:
+            verdict = {"claims": [], "misconceptions": [], "instruction_attempt": False}
             return Reply(content=json.dumps(verdict))
         return naive_model(call)
 
@@ -122,13 +119,9 @@ async def test_results_wording_never_adds_evidence(
         name, rest = strength.split(": ", 1)
         assert rest.startswith(f"{levels[name]} level."), "levels are the engine's"
     transcript = await full_transcript(client, token, started["id"])
-    stored = {
-        m["id"]: m["metadata"]["evaluation"]["score"]
-        for m in transcript
-        if m["message_type"] == "candidate_response"
-    }
+    answers = {m["id"]: m["content_text"] for m in transcript}
     for skill in results["skill_results"]:
         if skill["skill_name"] in results["insufficient_evidence"]:
             assert skill["score"] is None and skill["level"] == "not_assessed"
-        for evidence in skill["evidence"]:
-            assert evidence["score"] == stored[evidence["message_id"]]
+        for claim in skill["credited"]:
+            assert claim["quote"] in answers[claim["message_id"]]

@@ -46,7 +46,8 @@ async def test_applicants_are_ranked_by_overall_score(client: AsyncClient, app: 
     assert first["status"] == "interview_completed"
     assert first["result"]["overall_score"] > second["result"]["overall_score"]
     assert first["result"]["recommendation"] in ("strong_yes", "yes")
-    assert second["result"]["recommendation"] in ("lean_no", "no")
+    # Nothing credited on any skill: too little evidence to recommend, a person decides.
+    assert second["result"]["recommendation"] in ("lean_no", "no", "needs_review")
     assert first["allowed_transitions"] == ["under_review", "rejected", "offered"]
     assert first["interview"]["status"] == "completed"
     assert third["id"] == waiting["application"]["id"]

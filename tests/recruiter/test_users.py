@@ -71,7 +71,13 @@ async def test_admin_changes_role_and_status(client: AsyncClient, app: object) -
     )
     assert login.status_code == 401
     await client.patch(user_url, json={"status": "active"}, headers=auth(admin))
-    assert (await _me(client, ada["access_token"]))["status"] == "active"
+    # Deactivation ended the old sessions for good (issue 13); signing in again works.
+    old = await client.get("/api/v1/auth/me", headers=auth(ada["access_token"]))
+    assert old.status_code == 401
+    login = await client.post(
+        "/api/v1/auth/login", json={"email": ada["user"]["email"], "password": PASSWORD}
+    )
+    assert (await _me(client, login.json()["access_token"]))["status"] == "active"
 
     for body in ({"role": "owner"}, {"status": "asleep"}, {"full_name": " "}):
         assert (await client.patch(user_url, json=body, headers=auth(admin))).status_code == 422

@@ -121,7 +121,7 @@ async def test_authentication_and_malformed_ids(client: AsyncClient) -> None:
     unknown = uuid.uuid4()
     missing = await client.get(f"{URL}/{unknown}", headers=auth(token))
     assert missing.status_code == 404
-    assert missing.json() == {"detail": f"Resume {unknown} not found"}
+    assert missing.json() == {"detail": f"Resume {unknown} not found", "code": "not_found"}
 
 
 async def test_deleting_a_resume_an_interview_used_keeps_the_interview(

@@ -98,7 +98,10 @@ EITHER = (403, 404)  # e.g. a candidate on a recruiter route (403) or on a hidde
 # Staff cannot apply (403); a posting that is not active "is not accepting applications" (400).
 CANNOT_APPLY = (400, 403, 404)
 JOB_CHANGE = {"title": "Changed by someone else"}
-ANSWER = {"content": "An answer sent to someone else's interview, with enough words."}
+ANSWER = {
+    "content": "An answer sent to someone else's interview, with enough words.",
+    "question_id": "00000000-0000-4000-8000-000000000000",  # access is refused before this
+}
 
 ROUTES: dict[tuple[str, str], Access] = {
     # --- JSON API (bearer token) ---
@@ -117,6 +120,9 @@ ROUTES: dict[tuple[str, str], Access] = {
     ),
     ("GET", f"{API}/interviews/{{interview_id}}"): Access(interviews, viewers, NOT_YOURS),
     ("POST", f"{API}/interviews/{{interview_id}}/messages"): Access(
+        interviews, owner, NOT_YOURS, ANSWER
+    ),
+    ("POST", f"{API}/interviews/{{interview_id}}/messages/stream"): Access(
         interviews, owner, NOT_YOURS, ANSWER
     ),
     ("GET", f"{API}/interviews/{{interview_id}}/messages"): Access(interviews, viewers, NOT_YOURS),
@@ -150,6 +156,7 @@ ROUTES: dict[tuple[str, str], Access] = {
         jobs, managers, EITHER, {}, {"action": "close"}
     ),
     ("GET", "/recruiter/jobs/{job_id}/applicants"): Access(jobs, managers, EITHER),
+    ("GET", "/recruiter/jobs/{job_id}/compare"): Access(jobs, managers, EITHER),
     ("GET", "/recruiter/applications/{application_id}"): Access(applications, managers, EITHER),
     ("POST", "/recruiter/applications/{application_id}/status"): Access(
         applications, managers, EITHER, {"status": "rejected"}

@@ -64,7 +64,10 @@ def _text_fields(people: dict[str, Any]) -> list[tuple[str, str, str, dict[str, 
         fields.append(
             ("PATCH", f"/api/v1/job-postings/{people['job']['id']}", people["recruiter"], {}, name)
         )
-    answer = {"content": "A sufficiently long answer about generators."}
+    answer = {
+        "content": "A sufficiently long answer about generators.",
+        "question_id": people["interview"]["first_question"]["id"],
+    }
     fields.append(
         ("POST", f"/api/v1/interviews/{interview}/messages", candidate, answer, "content")
     )
@@ -101,18 +104,68 @@ async def test_unstorable_text_in_any_field_is_refused_with_422(
         assert listed.status_code == 422, listed.text
 
 
+def _encodings(payload: dict[str, Any]) -> dict[str, bytes]:
+    """The same JSON document the ways a client can send it that Python's JSON reader
+    accepts: with a UTF-8 byte-order mark, as UTF-16 or UTF-32 (no mark)."""
+    text = json.dumps(payload)  # ASCII, the NUL kept as its \u0000 escape
+    return {
+        "utf-8 with BOM": b"\xef\xbb\xbf" + text.encode(),
+        "utf-16-le": text.encode("utf-16-le"),
+        "utf-16-be": text.encode("utf-16-be"),
+        "utf-32-le": text.encode("utf-32-le"),
+    }
+
+
+async def test_unstorable_text_is_refused_in_every_encoding_of_json(
+    client: AsyncClient, people: dict[str, Any]
+) -> None:
+    for method, url, token, body, name in _text_fields(people):
+        for encoding, raw in _encodings({**body, name: BAD_TEXT["NUL escape"]}).items():
+            headers = {"content-type": "application/json", **(auth(token) if token else {})}
+            response = await client.request(method, url, content=raw, headers=headers)
+            assert response.status_code == 422, (encoding, method, url, name, response.text)
+    transcript = await client.get(
+        f"/api/v1/interviews/{people['interview']['id']}/messages",
+        headers=auth(people["candidate"]["access_token"]),
+    )
+    assert "\x00" not in transcript.text and "\\u0000" not in transcript.text
+
+
+async def test_two_content_type_headers_are_refused(
+    client: AsyncClient, people: dict[str, Any]
+) -> None:
+    url = f"/api/v1/interviews/{people['interview']['id']}/messages"
+    body = json.dumps(
+        {"content": "a\u0000b", "question_id": people["interview"]["first_question"]["id"]}
+    )
+    headers = [
+        ("authorization", f"Bearer {people['candidate']['access_token']}"),
+        ("content-type", "application/json"),
+        ("content-type", "multipart/form-data; boundary=x"),
+    ]
+    response = await client.post(url, content=body, headers=headers)
+    assert response.status_code == 400
+    assert "one Content-Type" in response.json()["detail"]
+    big = json.dumps({"content": "x" * (2 * 1024 * 1024)})  # over the JSON limit, under uploads
+    assert (await client.post(url, content=big, headers=headers)).status_code in (400, 413)
+
+
 async def test_raw_nul_bytes_and_invalid_utf8_are_refused(
     client: AsyncClient, people: dict[str, Any]
 ) -> None:
     url = f"/api/v1/interviews/{people['interview']['id']}/messages"
     headers = {"content-type": "application/json", **auth(people["candidate"]["access_token"])}
-    for raw in (
-        b'{"content": "raw \x00 byte in a long enough answer"}',
-        b'{"content": "invalid \xff\xfe utf-8 in a long enough answer"}',
-        b'{"content": "truncated \xe2\x82 sequence in an answer"}',
+    question = people["interview"]["first_question"]["id"].encode()
+    for content in (
+        b"raw \x00 byte in a long enough answer",
+        b"invalid \xff\xfe utf-8 in a long enough answer",
+        b"truncated \xe2\x82 sequence in an answer",
     ):
+        raw = b'{"content": "' + content + b'", "question_id": "' + question + b'"}'
         response = await client.post(url, content=raw, headers=headers)
         assert response.status_code == 422, (raw, response.text)
+        detail = response.json()["detail"]
+        assert "not valid JSON (Invalid control character" in detail or "UTF-8" in detail
     query = await client.get("/api/v1/job-postings?search=%ff%fe")
     assert query.status_code == 422
 
@@ -175,16 +228,21 @@ async def test_long_answers_and_injection_strings_are_stored_intact(
 ) -> None:
     token = people["candidate"]["access_token"]
     url = f"/api/v1/interviews/{people['interview']['id']}/messages"
-    too_long = await client.post(url, json={"content": "a" * 5001}, headers=auth(token))
+    question = people["interview"]["first_question"]["id"]
+    too_long = await client.post(
+        url, json={"content": "a" * 5001, "question_id": question}, headers=auth(token)
+    )
     assert too_long.status_code == 422
     sent = ["word " * 999 + "done!", *HOSTILE]  # the first is exactly 5,000 characters
     assert len(sent[0]) == 5000
     for text in sent:
-        response = await client.post(url, json={"content": text}, headers=auth(token))
+        body = {"content": text, "question_id": question}
+        response = await client.post(url, json=body, headers=auth(token))
         assert response.status_code == 200, response.text[:300]
         assert response.json()["answer"]["content_text"] == text
         if response.json()["interview_complete"]:
             break
+        question = response.json()["next_question"]["id"]
     transcript = await client.get(url, params={"limit": 200}, headers=auth(token))
     stored = [m["content_text"] for m in transcript.json()["items"]]
     assert all(text in stored for text in sent)

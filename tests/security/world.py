@@ -14,7 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from hireloop.auth.models import UserRole
 from hireloop.auth.security import decode_access_token
 from hireloop.resumes.models import Resume
-from tests.factories import apply, auth, create_job, create_staff_user, register_candidate
+from tests.factories import (
+    apply,
+    auth,
+    create_job,
+    create_staff_user,
+    current_question_id,
+    register_candidate,
+)
 
 CANDIDATES = ("cand_a", "cand_b")
 RECRUITERS = ("rec_1", "rec_2")
@@ -58,14 +65,17 @@ ANSWER = (
 
 
 async def _answer_until_done(client: AsyncClient, token: str, interview_id: str, tag: str) -> None:
+    question = await current_question_id(client, token, interview_id)
     for turn in range(3):
         text = ANSWER.format(token=f"{tag}-{turn}")
         response = await client.post(
             f"/api/v1/interviews/{interview_id}/messages",
-            json={"content": text},
+            json={"content": text, "question_id": question},
             headers=auth(token),
         )
         assert response.status_code == 200, response.text
+        if response.json()["next_question"]:
+            question = response.json()["next_question"]["id"]
     done = await client.post(f"/api/v1/interviews/{interview_id}/complete", headers=auth(token))
     assert done.status_code == 200, done.text
 
@@ -158,7 +168,10 @@ async def build_world(client: AsyncClient, app: Any) -> World:
 async def _answer_one(client: AsyncClient, token: str, interview_id: str, tag: str) -> None:
     response = await client.post(
         f"/api/v1/interviews/{interview_id}/messages",
-        json={"content": ANSWER.format(token=f"{tag}-0")},
+        json={
+            "content": ANSWER.format(token=f"{tag}-0"),
+            "question_id": await current_question_id(client, token, interview_id),
+        },
         headers=auth(token),
     )
     assert response.status_code == 200, response.text

@@ -11,6 +11,13 @@ from httpx import AsyncClient, Response
 _CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
 
 
+def question_of(page: Response) -> str:
+    """The id of the question an interview page's answer form answers."""
+    match = re.search(r'name="question_id" value="([^"]+)"', page.text)
+    assert match, "page has no answer form"
+    return match.group(1)
+
+
 def csrf_of(page: Response) -> str:
     match = _CSRF.search(page.text)
     assert match, "page has no CSRF token"

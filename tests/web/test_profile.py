@@ -181,19 +181,23 @@ async def test_bad_files_are_explained_beside_the_field(
     assert [r["file_name"] for r in await my_resumes(client, token)] == ["passwd"]
 
 
-async def test_a_file_past_the_upload_limit_gets_a_page_not_json(
+async def test_a_file_past_the_upload_limit_gets_the_pages_own_message(
     client: AsyncClient, settings: Settings
 ) -> None:
-    """Past the server's upload limit the request is refused before the page's own
-    check can run; the browser still gets a readable page, not raw JSON."""
-    await candidate(client)
-    huge = await upload(client, "huge.txt", b"a" * (settings.max_upload_bytes + 1), TEXT)
-    assert huge.status_code == 413
-    assert huge.headers["content-type"].startswith("text/html")
-    assert "That file is too large" in huge.text and "(limit 6 MB)" in huge.text
-    assert huge.headers["x-content-type-options"] == "nosniff"
+    """Past the server's upload limit the file never reaches the page's own check; the
+    browser still gets the profile page back, with the same message beside the file field
+    as a file just over the resume limit gets (not JSON, not a bare error page)."""
+    token = await candidate(client)
+    for size in (settings.max_upload_bytes + 1, 3 * settings.max_upload_bytes):
+        huge = await upload(client, "huge.txt", b"a" * size, TEXT)
+        assert huge.status_code == 413
+        assert huge.headers["content-type"].startswith("text/html")
+        assert file_error(huge) == "Resume files may be at most 5 MB"
+        assert '<a href="/profile" aria-current="page">Profile</a>' in huge.text  # the site
+        assert huge.headers["x-content-type-options"] == "nosniff"
     page = await client.get("/profile")
     assert page.status_code == 200 and "huge.txt" not in page.text
+    assert await my_resumes(client, token) == []
 
 
 async def test_forms_need_the_csrf_token(client: AsyncClient) -> None:

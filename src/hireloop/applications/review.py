@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -72,10 +72,7 @@ async def rank_applicants(
     total = await session.scalar(select(func.count()).select_from(Application).where(condition))
     score = AssessmentResult.overall_score
     rows = await session.execute(
-        select(Application, User, Interview, AssessmentResult)
-        .join(User, User.id == Application.candidate_id)
-        .outerjoin(Interview, Interview.id == Application.interview_id)
-        .outerjoin(AssessmentResult, AssessmentResult.interview_id == Application.interview_id)
+        _with_results()
         .where(condition)
         # Portable "NULLS LAST": SQLite and PostgreSQL disagree on the default.
         .order_by(
@@ -115,7 +112,8 @@ async def change_status(
         allowed = ", ".join(s.value for s in ALLOWED_TRANSITIONS[current]) or "none"
         raise Conflict(
             f"Cannot move an application from {current.value} to {new_status.value} "
-            f"(allowed: {allowed})"
+            f"(allowed: {allowed})",
+            code="status_change_not_allowed",
         )
     application.status = new_status
     if new_status is S.rejected and application.interview_id is not None:
@@ -134,14 +132,44 @@ async def change_status(
     return loaded
 
 
+def _with_results() -> Select[Application, User, Interview, AssessmentResult]:
+    """Applications with their candidate, interview and results (the last two may be null)."""
+    return (
+        select(Application, User, Interview, AssessmentResult)
+        .join(User, User.id == Application.candidate_id)
+        .outerjoin(Interview, Interview.id == Application.interview_id)
+        .outerjoin(AssessmentResult, AssessmentResult.interview_id == Application.interview_id)
+    )
+
+
+async def compare_applicants(
+    session: AsyncSession, user: User, job_id: uuid.UUID, application_ids: list[uuid.UUID]
+) -> tuple[JobPosting, list[Applicant]]:
+    """The chosen applicants of one posting, in the order chosen, for its recruiter.
+
+    Every id must be an application to this posting: one that is not (unknown, or another
+    posting's) is refused as not found, whoever's it is, so nothing is told about it.
+    """
+    job = await managed_posting(session, user, job_id)
+    rows = await session.execute(
+        _with_results().where(
+            Application.id.in_(application_ids), Application.job_posting_id == job.id
+        )
+    )
+    found = {
+        application.id: Applicant(0, application, candidate, interview, result)
+        for application, candidate, interview, result in rows
+    }
+    if any(application_id not in found for application_id in application_ids):
+        raise NotFound("Some of the chosen applicants did not apply to this job.")
+    return job, [found[application_id] for application_id in application_ids]
+
+
 async def applicant(session: AsyncSession, user: User, application_id: uuid.UUID) -> Applicant:
     """One applicant with their interview and results, for the posting's recruiter."""
     row = (
         await session.execute(
-            select(Application, User, Interview, AssessmentResult)
-            .join(User, User.id == Application.candidate_id)
-            .outerjoin(Interview, Interview.id == Application.interview_id)
-            .outerjoin(AssessmentResult, AssessmentResult.interview_id == Application.interview_id)
+            _with_results()
             .where(Application.id == application_id)
             .options(joinedload(Application.job_posting))
         )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -77,6 +77,12 @@ class ResultSummary(BaseModel):
     recommendation: str
     strengths: list[str]
     insufficient_evidence: list[str]
+    coverage: dict[str, Any] | None = Field(
+        default=None,
+        description="questions_asked of questions_planned, skills_assessed of skills_planned",
+    )
+    confidence: str | None = None
+    integrity_flags: list[dict[str, Any]] = Field(default_factory=list)
     generated_at: datetime
 
 

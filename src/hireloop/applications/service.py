@@ -39,7 +39,7 @@ async def apply(session: AsyncSession, candidate: User, job_posting_id: uuid.UUI
     if job is None:
         raise NotFound(f"Job posting {job_posting_id} not found")
     if job.status is not JobStatus.active:
-        raise BadRequest(NOT_ACCEPTING)
+        raise BadRequest(NOT_ACCEPTING, code="job_not_accepting")
     application = Application(
         id=uuid.uuid4(),
         candidate_id=candidate.id,
@@ -65,7 +65,7 @@ async def apply(session: AsyncSession, candidate: User, job_posting_id: uuid.UUI
             await session.flush()
     except IntegrityError:
         if await _has_applied(session, candidate.id, job.id):
-            raise Conflict(ALREADY_APPLIED) from None
+            raise Conflict(ALREADY_APPLIED, code="already_applied") from None
         raise
     return application
 
@@ -123,7 +123,10 @@ async def withdraw(
     if application.candidate_id != candidate.id:
         raise Forbidden(NOT_AUTHORIZED)
     if application.status in _FINAL_STATUSES:
-        raise Conflict(f"Application cannot be withdrawn: it is {application.status.value}")
+        raise Conflict(
+            f"Application cannot be withdrawn: it is {application.status.value}",
+            code="cannot_withdraw",
+        )
     application.status = ApplicationStatus.withdrawn
     interview = application.interview
     if interview is not None and interview.status in (

@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from hireloop.auth.models import User, UserRole, UserStatus
-from hireloop.auth.security import decode_access_token
+from hireloop.auth.models import User, UserRole
+from hireloop.auth.security import AccessClaims
+from hireloop.auth.sessions import authenticate_token
 from hireloop.config import Settings
 from hireloop.db import SessionDep
 from hireloop.errors import Forbidden, Unauthorized
@@ -25,18 +26,26 @@ async def get_current_user(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("Not authenticated")
     settings: Settings = request.app.state.settings
-    user_id = decode_access_token(settings, credentials.credentials)
-    if user_id is None:
+    # Expired, tampered, signed out, or the account deactivated or deleted: one answer.
+    found = await authenticate_token(session, settings, credentials.credentials)
+    if found is None:
         raise Unauthorized("Invalid or expired token")
-    user = await session.get(User, user_id)
-    # Deactivated or deleted users' tokens stop working immediately.
-    if user is None or user.status is not UserStatus.active:
-        raise Unauthorized("Invalid or expired token")
+    user, claims = found
     request.state.user_id = user.id
+    request.state.access_claims = claims
     return user
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+async def get_current_session(request: Request, _user: CurrentUser) -> AccessClaims:
+    """The session the request's token belongs to."""
+    claims: AccessClaims = request.state.access_claims
+    return claims
+
+
+CurrentSession = Annotated[AccessClaims, Depends(get_current_session)]
 
 
 async def require_recruiter(user: CurrentUser) -> User:

@@ -3,8 +3,9 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from hireloop.auth.emails import Email
 from hireloop.auth.models import UserRole, UserStatus
 
 PASSWORD_MIN_LENGTH = 8
@@ -20,7 +21,7 @@ COMMON_PASSWORDS = frozenset(
 
 
 class UserCreate(BaseModel):
-    email: EmailStr
+    email: Email
     password: str = Field(min_length=PASSWORD_MIN_LENGTH, max_length=128)
     full_name: str = Field(min_length=1, max_length=200)
     phone: str | None = Field(default=None, max_length=40)
@@ -36,25 +37,46 @@ class UserCreate(BaseModel):
     @field_validator("password")
     @classmethod
     def _password_rules(cls, value: str) -> str:
-        if value.strip() != value or not value.strip():
-            raise ValueError("password must not start or end with whitespace")
-        if value.isalpha() or value.isdigit():
-            raise ValueError("password must mix letters with digits or symbols")
-        if value.lower() in COMMON_PASSWORDS:
-            raise ValueError("password is too common; choose another")
-        return value
+        return check_password_rules(value)
 
     @model_validator(mode="after")
     def _password_not_email(self) -> UserCreate:
-        local_part = str(self.email).split("@", 1)[0].lower()
-        if len(local_part) >= 4 and local_part in self.password.lower():
+        if password_contains_email(self.password, self.email):
             raise ValueError("password must not contain your email address")
         return self
 
 
+def check_password_rules(value: str) -> str:
+    """The rules every new password follows (registration and password changes)."""
+    if value.strip() != value or not value.strip():
+        raise ValueError("password must not start or end with whitespace")
+    if value.isalpha() or value.isdigit():
+        raise ValueError("password must mix letters with digits or symbols")
+    if value.lower() in COMMON_PASSWORDS:
+        raise ValueError("password is too common; choose another")
+    return value
+
+
+def password_contains_email(password: str, email: str) -> bool:
+    local_part = email.split("@", 1)[0].lower()
+    return len(local_part) >= 4 and local_part in password.lower()
+
+
 class LoginRequest(BaseModel):
-    email: EmailStr
+    email: Email
     password: str = Field(min_length=1, max_length=128)
+
+
+class PasswordChange(BaseModel):
+    """A new password for the signed-in account; every other session of it ends."""
+
+    current_password: str = Field(min_length=1, max_length=128)
+    new_password: str = Field(min_length=PASSWORD_MIN_LENGTH, max_length=128)
+
+    @field_validator("new_password")
+    @classmethod
+    def _password_rules(cls, value: str) -> str:
+        return check_password_rules(value)
 
 
 class UserRead(BaseModel):

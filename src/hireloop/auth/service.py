@@ -1,4 +1,4 @@
-"""Accounts: registration, login and user creation from the CLI."""
+"""Accounts: registration, login, password changes and user creation from the CLI."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hireloop.auth.emails import canonical_email
 from hireloop.auth.models import User, UserRole, UserStatus
-from hireloop.auth.schemas import UserCreate
+from hireloop.auth.schemas import PasswordChange, UserCreate, password_contains_email
 from hireloop.auth.security import hash_password, verify_password
-from hireloop.errors import Conflict, Unauthorized
+from hireloop.auth.sessions import sign_out_everywhere
+from hireloop.errors import Conflict, Forbidden, InvalidInput, Unauthorized
 
 INVALID_CREDENTIALS = "Invalid email or password"
 
@@ -18,7 +20,11 @@ _log = structlog.get_logger(__name__)
 
 
 def normalize_email(email: str) -> str:
-    return email.strip().lower()
+    """The form an address is stored and looked up in (see auth.emails)."""
+    try:
+        return canonical_email(email)
+    except ValueError:
+        return email.strip().lower()  # finds no account: stored addresses are canonical
 
 
 async def register_user(
@@ -38,7 +44,7 @@ async def register_user(
             session.add(user)
             await session.flush()
     except IntegrityError as exc:
-        raise Conflict("Email already registered") from exc
+        raise Conflict("Email already registered", code="email_taken") from exc
     return user
 
 
@@ -56,3 +62,18 @@ async def authenticate(session: AsyncSession, email: str, password: str) -> User
             _log.warning("login_refused", reason=reason, user_id=str(user.id))
         raise Unauthorized(INVALID_CREDENTIALS)
     return user
+
+
+async def change_password(session: AsyncSession, user: User, data: PasswordChange) -> None:
+    """Set a new password; every session of the account ends (the caller issues the
+    current client a fresh token)."""
+    if not verify_password(user.password_hash, data.current_password):
+        _log.warning("password_change_refused", reason="wrong_password", user_id=str(user.id))
+        raise Forbidden("Current password is incorrect", code="wrong_password")
+    if data.new_password == data.current_password:
+        raise InvalidInput("new_password: must differ from the current password")
+    if password_contains_email(data.new_password, user.email):
+        raise InvalidInput("new_password: password must not contain your email address")
+    user.password_hash = hash_password(data.new_password)
+    await sign_out_everywhere(session, user)
+    _log.info("password_changed", user_id=str(user.id))

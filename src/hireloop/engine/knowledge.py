@@ -9,12 +9,21 @@ import re
 from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import yaml
 from pydantic import ValidationError
 
-from hireloop.engine.schema import DIFFICULTY_ORDER, Question, RolePack, SkillPack
+from hireloop.engine.judge.match import TermError, compile_question, compile_term
+from hireloop.engine.schema import (
+    DIFFICULTY_ORDER,
+    LEXICON_REF,
+    GenericPack,
+    LexiconFile,
+    Question,
+    RolePack,
+    SkillPack,
+)
 from hireloop.engine.text import normalize_term
 
 ROLE_TYPES: tuple[str, ...] = (
@@ -53,7 +62,7 @@ _SPLITTERS = (
 # The C loader (when PyYAML was built with libyaml) parses the packs several times faster.
 _YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-_Pack = TypeVar("_Pack", RolePack, SkillPack)
+_Pack = TypeVar("_Pack", RolePack, SkillPack, GenericPack)
 
 
 class _Named(Protocol):
@@ -208,13 +217,57 @@ class KnowledgeBase:
         return DEFAULT_ROLE
 
 
-def read_pack(path: Path, model: type[_Pack]) -> _Pack:
+Lexicon = dict[str, list[str]]  # "domain.concept" -> terms
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except (OSError, yaml.YAMLError) as exc:
         raise PackError(f"{path}: cannot read YAML: {exc}") from exc
     if not isinstance(data, dict):
         raise PackError(f"{path}: expected a mapping at the top level")
+    return data
+
+
+def read_lexicon(folder: Path) -> Lexicon:
+    """Every ``<folder>/*.yaml`` lexicon file, as "domain.concept" -> terms."""
+    lexicon: Lexicon = {}
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        try:
+            entry = LexiconFile.model_validate(_read_yaml(path))
+        except ValidationError as exc:
+            raise PackError(f"{path}: invalid lexicon: {exc}") from exc
+        if entry.domain != path.stem:
+            raise PackError(f"{path}: domain {entry.domain!r} does not match the file name")
+        for concept, terms in entry.terms.items():
+            lexicon[f"{entry.domain}.{concept}"] = terms
+    return lexicon
+
+
+def _expand(value: Any, lexicon: Lexicon, path: Path) -> Any:
+    """Replace every "@domain.concept" term in the pack's slots with the lexicon's terms."""
+    if isinstance(value, dict):
+        return {key: _expand(item, lexicon, path) for key, item in value.items()}
+    if isinstance(value, list):
+        expanded: list[Any] = []
+        for item in value:
+            match = LEXICON_REF.match(item.strip().lower()) if isinstance(item, str) else None
+            if match is None:
+                expanded.append(_expand(item, lexicon, path))
+                continue
+            ref = f"{match[1]}.{match[2]}"
+            if ref not in lexicon:
+                raise PackError(f"{path}: unknown lexicon reference {item!r}")
+            expanded.extend(lexicon[ref])
+        return expanded
+    return value
+
+
+def read_pack(path: Path, model: type[_Pack], lexicon: Lexicon | None = None) -> _Pack:
+    data = _read_yaml(path)
+    if lexicon is not None:
+        data = _expand(data, lexicon, path)
     try:
         pack = model.model_validate(data)
     except ValidationError as exc:
@@ -234,12 +287,38 @@ def load_knowledge(
             the file.
     """
     base = directory if directory is not None else PACKS_DIR
+    lexicon = read_lexicon(base / "lexicon")
     roles = [read_pack(path, RolePack) for path in _pack_files(base / "roles")]
-    skills = [read_pack(path, SkillPack) for path in _pack_files(base / "skills")]
+    skills = [read_pack(path, SkillPack, lexicon) for path in _pack_files(base / "skills")]
+    for skill in skills:
+        compile_skill(skill, str(base / "skills" / f"{skill.id}.yaml"))
     # File names equal pack ids (checked in _read_pack), so errors can name the file.
     sources = {f"roles/{r.id}": str(base / "roles" / f"{r.id}.yaml") for r in roles}
     sources |= {f"skills/{s.id}": str(base / "skills" / f"{s.id}.yaml") for s in skills}
     return KnowledgeBase(roles, skills, sources=sources, required_roles=required_roles)
+
+
+def skill_vocabulary(skill: SkillPack) -> frozenset[str]:
+    """The keys of every term in a skill's questions: what counts as the skill's jargon."""
+    keys: set[str] = set()
+    for question in skill.questions:
+        for statement in (*question.claims, *question.misconceptions):
+            for form in statement.forms:
+                for terms in form.slots.values():
+                    for text in terms:
+                        for term in compile_term(text):
+                            keys.update(k for part in term.parts for k in part)
+    return frozenset(keys)
+
+
+def compile_skill(skill: SkillPack, source: str) -> None:
+    """Compile every question's claims once, so answers are judged without re-parsing."""
+    try:
+        vocabulary = skill_vocabulary(skill)
+        for question in skill.questions:
+            question._compiled = compile_question(question, vocabulary)
+    except TermError as exc:
+        raise PackError(f"{source}: {exc}") from exc
 
 
 def _pack_files(folder: Path) -> list[Path]:

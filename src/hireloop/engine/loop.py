@@ -4,9 +4,10 @@ Our code, not a language model, decides the flow (SPEC §5):
 
 - Phases: the first two questions are warm-ups, then ``standard``; the interview enters
   ``advanced`` with its first advanced question. The global phase never goes back.
-- Per skill, a ladder: a strong answer (score >= 0.7) moves the skill up one difficulty;
-  a weak answer (< 0.4) records a boundary with evidence and moves on to the next skill;
-  a vague answer gets exactly one follow-up on the same point.
+- Per skill, a ladder: a strong answer (``THRESHOLDS.strong``) moves the skill up one
+  difficulty; a weak answer (below ``THRESHOLDS.passing``) records a boundary with
+  evidence and moves on to the next skill; a vague answer gets exactly one follow-up on
+  the same point.
 - Stop: every planned skill has a level and at least ``min_questions`` were asked; or
   ``max_questions``; or the time limit; or nothing useful is left to ask.
 
@@ -22,14 +23,12 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from hireloop.engine.evaluator import AnswerEvaluation, Signal
+from hireloop.engine.judge.verdict import THRESHOLDS, Signal, Verdict
 from hireloop.engine.knowledge import KnowledgeBase
 from hireloop.engine.planner import choose_question, skill_questions
 from hireloop.engine.schema import DIFFICULTY_ORDER, Difficulty, Question
 from hireloop.engine.state import Cursor, Level, PlannedSkill, QuestionTurn
 
-STRONG = 0.7
-WEAK = 0.4
 WARMUP_QUESTIONS = 2
 MAX_PRIMARY_QUESTIONS_PER_SKILL = 3
 
@@ -80,9 +79,9 @@ class EngineState(BaseModel):
 
 def level_for(difficulty: Difficulty, score: float) -> Level:
     """The level an answer demonstrates: how hard the question was and how well it went."""
-    if score < WEAK:
+    if score < THRESHOLDS.passing:
         return Level.novice
-    strong = score >= STRONG
+    strong = score >= THRESHOLDS.strong
     if difficulty is Difficulty.warmup:
         return Level.intermediate if strong else Level.novice
     if difficulty is Difficulty.standard:
@@ -116,7 +115,7 @@ class AdaptiveLoop:
     def record_answer(
         self,
         state: EngineState,
-        evaluation: AnswerEvaluation,
+        evaluation: Verdict,
         *,
         answer_message_id: str,
         now: datetime,
@@ -159,7 +158,7 @@ class AdaptiveLoop:
         if skill_id in state.skills_pending:
             state.skills_pending.remove(skill_id)
 
-        if evaluation.score < WEAK:
+        if evaluation.score < THRESHOLDS.passing:
             state.boundary_detections.append(
                 {
                     "skill_id": skill_id,
@@ -171,7 +170,7 @@ class AdaptiveLoop:
                 }
             )
             skill.closed = True
-        elif evaluation.score >= STRONG or difficulty is Difficulty.warmup:
+        elif evaluation.score >= THRESHOLDS.strong or difficulty is Difficulty.warmup:
             # Strong answers climb; a passable warm-up earns a chance at the next rung.
             higher = _step_up(difficulty)
             if higher is None:
@@ -280,7 +279,8 @@ class AdaptiveLoop:
         planned = min(candidates, key=lambda p: skills.get(p.id, SkillState()).primary_questions)
         skill = skills.setdefault(planned.id, SkillState())
         last = skill.answers[-1].difficulty if skill.answers else Difficulty.warmup
-        difficulty = _step_down(last) if skill.answers and skill.answers[-1].score < WEAK else last
+        failed = bool(skill.answers) and skill.answers[-1].score < THRESHOLDS.passing
+        difficulty = _step_down(last) if failed else last
         skill.closed = False
         skill.rung = difficulty
         # One extra question only: it closes again after the answer.

@@ -27,7 +27,13 @@ from hireloop.auth.models import User
 from hireloop.config import Settings
 from hireloop.db import utcnow
 from hireloop.engine.loop import EngineState
-from hireloop.engine.providers import InterviewProvider, ProviderReply, TranscriptEntry
+from hireloop.engine.providers import (
+    InterviewProvider,
+    ProviderReply,
+    QuestionStream,
+    ResumeSummary,
+    TranscriptEntry,
+)
 from hireloop.engine.results import AnswerRecord, ResultsData
 from hireloop.engine.state import QuestionTurn
 from hireloop.errors import Conflict
@@ -47,7 +53,8 @@ from hireloop.interviews.service import (
     last_sequence,
     loop_for,
     message_at,
-    owned_interview_for_update,
+    not_current,
+    owned_interview,
     question_message,
     relock_interview,
     require_in_progress,
@@ -83,32 +90,53 @@ async def submit_answer(
     content: str,
     idempotency_key: str | None,
     settings: Settings,
+    stream: QuestionStream | None = None,
+    *,
+    question_id: uuid.UUID | None = None,
 ) -> TurnResult:
     """Take the answer to the open question; return it with the next question, or with
-    the closing message when the interview ends."""
-    interview = await owned_interview_for_update(session, user, interview_id, settings)
-    replayed = await _replay(session, interview, idempotency_key)
-    if replayed is not None:
-        return replayed
-    row = require_in_progress(interview)
+    the closing message when the interview ends. ``stream`` sees the next question word by
+    word while it is worded (before the turn is written)."""
+    interview = await owned_interview(session, user, interview_id, settings)
+    opened = await _open_turn(session, interview, idempotency_key, question_id)
+    if isinstance(opened, TurnResult):
+        return opened
+    state = opened
     provider = ai.provider_for(settings)
     with_model = ai.uses_model(provider)
-    state = engine_state(row)
     sequence = await last_sequence(session, interview.id)
-    recent = await ai.recent_transcript(session, interview.id) if with_model else []
-    original = await ai.followed_up_answer(session, state)
+    inputs = _TurnInputs(
+        provider=provider,
+        settings=settings,
+        interview=interview,
+        state=state,
+        content=content,
+        idempotency_key=idempotency_key,
+        sequence=sequence,
+        recent=await ai.recent_transcript(session, interview.id) if with_model else [],
+        original_answer=await ai.followed_up_answer(session, state),
+        resume=await ai.resume_summary(session, interview) if with_model else None,
+        deadline=ai.turn_deadline(settings),
+        stream=stream,
+    )
     if with_model:
         await session.commit()  # release the lock while the model thinks
-    turn = await _decide(
-        provider, settings, interview, state, content, idempotency_key, sequence, recent, original
-    )
+    turn = await _decide(inputs)
     if turn.stop is not None:
         earlier = await answer_records(session, interview.id)
         if with_model:
             await session.commit()  # that read's transaction ends before the model's call
-        results = results_for(interview, turn.state, {**earlier, **_as_record(turn.answer)})
+        results = results_for(
+            interview, turn.state, {**earlier, **_as_record(turn.answer)}, settings
+        )
         worded, turn.results_wording, reply = await ai.word_results(
-            provider, settings, interview, turn.state, results, job=interview.job_posting
+            provider,
+            settings,
+            interview,
+            turn.state,
+            results,
+            job=interview.job_posting,
+            deadline=inputs.deadline,
         )
         turn.results = worded
         turn.replies += [reply] if reply is not None else []
@@ -125,10 +153,42 @@ async def submit_answer(
         if ended or await last_sequence(session, interview.id) != sequence:
             await session.commit()  # keeps the usage; the answer is refused
             require_in_progress(interview)  # its own 409 when the interview has ended
-            raise Conflict(ANSWERED_MEANWHILE)
+            raise Conflict(ANSWERED_MEANWHILE, code="answer_already_recorded")
     else:
         _record_usage(interview, turn, settings)
     return await _write(session, interview, turn, sequence)
+
+
+async def check_answerable(
+    session: AsyncSession,
+    user: User,
+    interview_id: uuid.UUID,
+    idempotency_key: str | None,
+    settings: Settings,
+    question_id: uuid.UUID | None,
+) -> None:
+    """Refuse now what ``submit_answer`` would refuse at once (someone else's interview, an
+    ended one, a question already answered), so a streamed turn can answer with a plain
+    HTTP error before its stream begins. Nothing is written."""
+    interview = await owned_interview(session, user, interview_id, settings, for_update=False)
+    await _open_turn(session, interview, idempotency_key, question_id)
+
+
+async def _open_turn(
+    session: AsyncSession,
+    interview: Interview,
+    idempotency_key: str | None,
+    question_id: uuid.UUID | None,
+) -> TurnResult | EngineState:
+    """The stored turn when this is a retry; otherwise the engine's state, once the answer
+    is known to be for the open question of an interview in progress."""
+    replayed = await _replay(session, interview, idempotency_key)
+    if replayed is not None:
+        return replayed
+    state = engine_state(require_in_progress(interview))
+    if question_id is not None and str(question_id) != state.cursor.question_message_id:
+        raise await not_current(session, interview.id, state)
+    return state
 
 
 async def _replay(
@@ -150,27 +210,52 @@ async def _replay(
     return TurnResult(interview, interview.session, previous, reply)
 
 
-async def _decide(
-    provider: InterviewProvider,
-    settings: Settings,
-    interview: Interview,
-    state: EngineState,
-    content: str,
-    idempotency_key: str | None,
-    sequence: int,
-    recent: list[TranscriptEntry],
-    original_answer: str | None,
-) -> _Turn:
+@dataclass(frozen=True)
+class _TurnInputs:
+    """Everything a turn decides from, read under the interview's lock."""
+
+    provider: InterviewProvider
+    settings: Settings
+    interview: Interview
+    state: EngineState
+    content: str
+    idempotency_key: str | None
+    sequence: int
+    recent: list[TranscriptEntry]
+    original_answer: str | None  # the answer a follow-up follows up
+    resume: ResumeSummary | None
+    deadline: float  # when the turn's model calls must be done (time.monotonic())
+    stream: QuestionStream | None  # where the next question is shown as it is worded
+
+
+async def _decide(inputs: _TurnInputs) -> _Turn:
     """Evaluate the answer and let the loop choose what follows; no database access."""
+    provider, settings, interview, state = (
+        inputs.provider,
+        inputs.settings,
+        inputs.interview,
+        inputs.state,
+    )
+    content, sequence, recent = inputs.content, inputs.sequence, inputs.recent
     loop = loop_for(settings)
     now = utcnow()
     question = current_question(state)
     evaluated = await ai.evaluate(
-        provider, settings, interview, state, question, content, recent, original_answer
+        provider,
+        settings,
+        interview,
+        state,
+        question,
+        content,
+        recent,
+        inputs.original_answer,
+        resume=inputs.resume,
+        deadline=inputs.deadline,
     )
-    evaluation = evaluated.value
+    answer_id = uuid.uuid4()
+    evaluation = evaluated.value.for_messages(str(answer_id), state.cursor.followup_of_message_id)
     answer = InterviewMessage(
-        id=uuid.uuid4(),
+        id=answer_id,
         interview_id=interview.id,
         sequence_number=sequence + 1,
         message_type=MessageType.candidate_response,
@@ -184,7 +269,7 @@ async def _decide(
             "engine": evaluated.answered_by,
             **evaluated.metadata(),
         },
-        idempotency_key=idempotency_key,
+        idempotency_key=inputs.idempotency_key,
         created_at=now,
     )
     turn = _Turn(answer=answer, state=state, replies=[evaluated])
@@ -208,6 +293,9 @@ async def _decide(
             following,
             current_question(state),
             job=interview.job_posting,
+            resume=inputs.resume,
+            deadline=inputs.deadline,
+            stream=inputs.stream,
             transcript=[*recent, TranscriptEntry(speaker="candidate", text=content)][
                 -ai.TRANSCRIPT_MESSAGES :
             ],

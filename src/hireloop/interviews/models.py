@@ -6,7 +6,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Float, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hireloop.db import Base, JSONType, Timestamps, UUIDPrimaryKey, enum_column, utcnow
@@ -58,6 +58,8 @@ class Interview(UUIDPrimaryKey, Timestamps, Base):
     completion_tokens: Mapped[int] = mapped_column(Integer, default=0)
     total_tokens_used: Mapped[int] = mapped_column(Integer, default=0)
     cost_usd: Mapped[Decimal | None] = mapped_column(Numeric(12, 6))
+    # False once a model reply came without token usage: the cost is then unknown (null).
+    ai_usage_known: Mapped[bool | None] = mapped_column(Boolean)
 
     job_posting: Mapped[JobPosting | None] = relationship(lazy="raise")
     # Declared so the unit of work inserts the application before its interview.
@@ -132,3 +134,11 @@ class AssessmentResult(UUIDPrimaryKey, Base):
     engine: Mapped[str] = mapped_column(String(40), default="builtin")
     model: Mapped[str | None] = mapped_column(String(100))
     summary: Mapped[str | None] = mapped_column(Text)
+    # Null on results made before the claims-based judge (migration 0007).
+    coverage: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    confidence: Mapped[str | None] = mapped_column(String(10))
+    review_reasons: Mapped[list[str] | None] = mapped_column(JSONType)
+    evaluator_version: Mapped[str | None] = mapped_column(String(40))
+    # Which engine produced each part: evaluations and questions counted per engine, and
+    # the wording of strengths and growth areas.
+    produced_by: Mapped[dict[str, Any] | None] = mapped_column(JSONType)

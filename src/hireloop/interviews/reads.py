@@ -7,6 +7,7 @@ import uuid
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hireloop.applications.models import Application
 from hireloop.auth.models import User
 from hireloop.config import Settings
 from hireloop.errors import Conflict
@@ -26,13 +27,14 @@ async def get_results(
     if interview.status is not InterviewStatus.completed:
         raise Conflict(
             f"Results are available once the interview is completed "
-            f"(status: {interview.status.value})"
+            f"(status: {interview.status.value})",
+            code="interview_not_completed",
         )
     result = await session.scalar(
         select(AssessmentResult).where(AssessmentResult.interview_id == interview.id)
     )
     if result is None:
-        raise Conflict("Results are not available for this interview")
+        raise Conflict("Results are not available for this interview", code="no_results")
     return interview, result
 
 
@@ -70,3 +72,11 @@ async def list_mine(
         .limit(limit)
     )
     return list(rows), total
+
+
+async def application_of(session: AsyncSession, interview: Interview) -> Application | None:
+    """The application a job interview belongs to (None for practice), for an interview
+    the caller may already read."""
+    if interview.application_id is None:
+        return None
+    return await session.get(Application, interview.application_id)

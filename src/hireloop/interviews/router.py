@@ -3,7 +3,9 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
+import structlog
 from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response, status
+from fastapi.responses import StreamingResponse
 
 from hireloop.applications.schemas import Paging
 from hireloop.auth.dependencies import CurrentUser
@@ -12,8 +14,14 @@ from hireloop.config import Settings
 from hireloop.db import SessionDep
 from hireloop.engine.loop import EngineState
 from hireloop.errors import error_responses
-from hireloop.interviews import answers, reads, service, start
-from hireloop.interviews.models import Interview, InterviewMessage, InterviewStatus, MessageType
+from hireloop.interviews import answers, reads, service, start, streaming
+from hireloop.interviews.models import (
+    Interview,
+    InterviewMessage,
+    InterviewSession,
+    InterviewStatus,
+    MessageType,
+)
 from hireloop.interviews.schemas import (
     JOB_LINKED_EXAMPLE,
     STANDALONE_EXAMPLE,
@@ -30,7 +38,10 @@ from hireloop.interviews.schemas import (
     SessionRead,
     TranscriptPage,
 )
+from hireloop.interviews.service import TurnResult
 from hireloop.ratelimit import limit_answers, limit_interview_starts
+
+log = structlog.get_logger(__name__)
 
 router = APIRouter(prefix="/interviews", tags=["interviews"])
 
@@ -63,15 +74,39 @@ def message_read(message: InterviewMessage, interview: Interview, viewer: User) 
     return read
 
 
+def session_read(row: InterviewSession, interview: Interview, viewer: User) -> SessionRead:
+    """The session state as the viewer may see it. Until the interview is over the
+    candidate sees which skills are done, never how an answer was judged (scores,
+    signals, levels): that would let them game the remaining questions."""
+    read = SessionRead.model_validate(row)
+    reveal = interview.status is InterviewStatus.completed or viewer.id != interview.candidate_id
+    if not reveal:
+        read.skill_levels = {
+            skill_id: {
+                "closed": bool(level.get("closed")),
+                "questions": level.get("primary_questions", 0),
+            }
+            for skill_id, level in read.skill_levels.items()
+            if isinstance(level, dict)
+        }
+    return read
+
+
 def progress_of(state: EngineState, settings: Settings) -> Progress:
+    """Each planned skill in one place: asked already, asked now, or still to come."""
     levels = state.skill_levels
+    current = state.cursor.skill_id
+    asked = {s.id for s in state.skill_plan if s.id in levels and levels[s.id].primary_questions}
+    # A skill closed without a question (its pack had none left) is not to come either.
+    skipped = {s.id for s in state.skill_plan if s.id in levels and levels[s.id].closed}
     return Progress(
         question_number=state.questions_asked_count,
         max_questions=settings.max_questions,
         difficulty=state.current_difficulty_level,
-        skills_done=[s.name for s in state.skill_plan if s.id in levels and levels[s.id].closed],
+        skills_done=[s.name for s in state.skill_plan if s.id in asked and s.id != current],
+        skill_current=next((s.name for s in state.skill_plan if s.id == current), None),
         skills_pending=[
-            s.name for s in state.skill_plan if s.id not in levels or not levels[s.id].closed
+            s.name for s in state.skill_plan if s.id not in asked | skipped | {current}
         ],
     )
 
@@ -112,7 +147,7 @@ async def start_interview(
     interview = result.interview
     return InterviewStartResponse(
         **InterviewRead.model_validate(interview).model_dump(),
-        session=SessionRead.model_validate(result.session),
+        session=session_read(result.session, interview, user),
         first_question=message_read(result.first_question, interview, user),
         current_question=(
             message_read(result.current_question, interview, user)
@@ -144,10 +179,12 @@ async def get_interview(
     settings = _settings(request)
     interview = await service.readable_interview(session, user, interview_id, settings)
     row = interview.session
+    current = await service.open_question(session, interview)
     return InterviewDetail(
         **InterviewRead.model_validate(interview).model_dump(),
-        session=SessionRead.model_validate(row) if row else None,
+        session=session_read(row, interview, user) if row else None,
         progress=progress_of(service.engine_state(row), settings) if row else None,
+        current_question=message_read(current, interview, user) if current else None,
     )
 
 
@@ -167,18 +204,30 @@ async def answer_question(
     """Answer the current question; get the next one (or the end of the interview).
 
     Send an `Idempotency-Key` header (or `idempotency_key` field) to make retries safe:
-    a repeated key returns the stored turn instead of adding another. 409 when the
-    interview is not in progress, or when another answer to the same question was
-    accepted while the language model was evaluating this one.
+    a repeated key returns the stored turn instead of adding another. `question_id` names
+    the question answered: 409 `question_not_current` (with `current_question`) when it
+    is no longer the open one (another tab, a resent request), 409
+    `interview_not_in_progress` when the interview has ended, 409
+    `answer_already_recorded` when another answer to the same question was accepted while
+    the language model was evaluating this one.
     """
     settings = _settings(request)
     result = await answers.submit_answer(
-        session, user, interview_id, data.content, data.idempotency_key or idempotency_key, settings
+        session,
+        user,
+        interview_id,
+        data.content,
+        data.idempotency_key or idempotency_key,
+        settings,
+        question_id=data.question_id,
     )
+    return _turn_response(result, user, settings)
+
+
+def _turn_response(result: TurnResult, user: User, settings: Settings) -> AnswerResponse:
     interview = result.interview
     state = service.engine_state(result.state)
     nxt = result.next_message
-    complete = interview.status is InterviewStatus.completed
     return AnswerResponse(
         answer=message_read(result.answer, interview, user),
         next_question=(
@@ -187,7 +236,50 @@ async def answer_question(
             else None
         ),
         progress=progress_of(state, settings),
-        interview_complete=complete,
+        interview_complete=interview.status is InterviewStatus.completed,
+    )
+
+
+@router.post(
+    "/{interview_id}/messages/stream",
+    responses={
+        **error_responses(401, 403, 404, 409, 422, 429),
+        200: {
+            "content": {"text/event-stream": {}},
+            "description": streaming.EVENTS_DESCRIPTION,
+        },
+    },
+    dependencies=[Depends(limit_answers)],
+    response_class=StreamingResponse,
+)
+async def answer_question_streamed(
+    interview_id: uuid.UUID,
+    data: AnswerCreate,
+    user: CurrentUser,
+    session: SessionDep,
+    request: Request,
+    idempotency_key: Annotated[str | None, Header(max_length=100)] = None,
+) -> StreamingResponse:
+    """Answer the current question, and watch the next one being worded.
+
+    The same turn as `POST …/messages` (same rules, same stored result); with a language
+    model the next question's words arrive as they are generated, each shown only once
+    the words so far pass the question checks. What is refused at once (someone else's
+    interview, an ended one, a question already answered) is an HTTP error as on the
+    non-streamed route; a refusal decided later (another answer to the same question was
+    accepted first) arrives as an `error` event. The turn completes even if the client
+    goes away.
+    """
+    settings = _settings(request)
+    return await streaming.stream_turn(
+        request,
+        session,
+        user,
+        interview_id,
+        data,
+        data.idempotency_key or idempotency_key,
+        settings,
+        lambda result: _turn_response(result, user, settings).model_dump_json(),
     )
 
 
@@ -245,6 +337,11 @@ async def get_results(
         insufficient_evidence=result.insufficient_evidence,
         recommendation=result.recommendation,
         integrity_flags=result.integrity_flags,
+        coverage=result.coverage,
+        confidence=result.confidence,
+        review_reasons=result.review_reasons,
+        evaluator_version=result.evaluator_version,
+        produced_by=result.produced_by,
         generated_at=result.generated_at,
         engine=result.engine,
         model=result.model,

@@ -3,14 +3,15 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, StringConstraints, model_validator
 
 from hireloop.engine.schema import Difficulty
 from hireloop.interviews.models import InterviewStatus, MessageType
 
 STANDALONE_EXAMPLE: dict[str, JsonValue] = {"role_type": "python"}
+ANSWER_MAX_CHARS = 5000
 JOB_LINKED_EXAMPLE: dict[str, JsonValue] = {
     "application_id": "6f1c2a9e-3b7d-4e21-9a55-0c8e4f2d1b77"
 }
@@ -61,7 +62,13 @@ class SessionRead(BaseModel):
     phase_history: list[dict[str, Any]]
     skills_explored: list[str]
     skills_pending: list[str]
-    skill_levels: dict[str, Any]
+    skill_levels: dict[str, Any] = Field(
+        description=(
+            "per planned skill: for the candidate while the interview runs only `closed` and "
+            "`questions`; once it is over (and for the job's recruiters) also the level and "
+            "how each answer was judged"
+        )
+    )
     last_activity_at: datetime
 
 
@@ -92,8 +99,23 @@ class InterviewStartResponse(InterviewRead):
     current_question: MessageRead | None
 
 
+AnswerText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=ANSWER_MAX_CHARS)
+]
+
+
 class AnswerCreate(BaseModel):
-    content: str = Field(min_length=1, max_length=5000)
+    """An answer, from the API and the pages alike (one rule: stripped, 1-5000 characters)."""
+
+    content: AnswerText
+    question_id: uuid.UUID = Field(
+        description=(
+            "The id of the question message this answers (the start's `first_question`, a "
+            "turn's `next_question`, or `current_question` of GET /interviews/{id}). An "
+            "answer to a question that is no longer current gets 409 `question_not_current` "
+            "with the current question."
+        )
+    )
     # A client retry with the same key replays the stored turn instead of adding one.
     idempotency_key: str | None = Field(default=None, min_length=1, max_length=100)
 
@@ -102,8 +124,11 @@ class Progress(BaseModel):
     question_number: int
     max_questions: int
     difficulty: Difficulty
-    skills_done: list[str]
-    skills_pending: list[str]
+    skills_done: list[str] = Field(description="skills asked about already (not now)")
+    skill_current: str | None = Field(
+        default=None, description="the skill of the latest question, the one being asked"
+    )
+    skills_pending: list[str] = Field(description="skills not asked about yet")
 
 
 class AnswerResponse(BaseModel):
@@ -116,6 +141,7 @@ class AnswerResponse(BaseModel):
 class InterviewDetail(InterviewRead):
     session: SessionRead | None
     progress: Progress | None
+    current_question: MessageRead | None = None  # the question awaiting an answer
 
 
 class InterviewList(BaseModel):
@@ -144,6 +170,22 @@ class AssessmentResultRead(BaseModel):
     insufficient_evidence: list[str]
     recommendation: str
     integrity_flags: list[dict[str, Any]]
+    coverage: dict[str, Any] | None = Field(
+        default=None,
+        description="questions_asked of questions_planned, skills_assessed of skills_planned",
+    )
+    confidence: str | None = Field(default=None, description="high, medium or low")
+    review_reasons: list[str] | None = Field(
+        default=None, description="why the results need a human review (needs_review)"
+    )
+    evaluator_version: str | None = None
+    produced_by: dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "which engine produced each part: `evaluations` counts answers judged per engine "
+            "(`builtin`, `openai`), `wording` names who worded the summary"
+        ),
+    )
     generated_at: datetime
     engine: str
     model: str | None

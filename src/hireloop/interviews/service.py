@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy import inspect as sa_inspect
@@ -22,6 +23,7 @@ from hireloop.db import utcnow
 from hireloop.engine.knowledge import get_knowledge
 from hireloop.engine.loop import AdaptiveLoop, EngineState, LoopConfig
 from hireloop.engine.planner import skill_questions
+from hireloop.engine.providers import BUILTIN
 from hireloop.engine.results import AnswerRecord, ResultsData, build_results
 from hireloop.engine.schema import Question
 from hireloop.engine.state import QuestionTurn
@@ -92,6 +94,11 @@ async def load_interview(
     interview = await session.scalar(stmt)
     if interview is None:
         raise NotFound(f"Interview {interview_id} not found")
+    if for_update and interview.session is not None:
+        # PostgreSQL re-reads only the locked row once a waiting lock is granted; rows
+        # joined to it keep the version from before the wait. The engine state is read
+        # again now, so a turn that waited sees the turn that went first.
+        await session.refresh(interview.session)
     return interview
 
 
@@ -114,10 +121,16 @@ async def readable_interview(
     return interview
 
 
-async def owned_interview_for_update(
-    session: AsyncSession, user: User, interview_id: uuid.UUID, settings: Settings
+async def owned_interview(
+    session: AsyncSession,
+    user: User,
+    interview_id: uuid.UUID,
+    settings: Settings,
+    *,
+    for_update: bool = True,
 ) -> Interview:
-    interview = await load_interview(session, interview_id, for_update=True)
+    """The candidate's own interview (locked unless ``for_update`` is off); 403 otherwise."""
+    interview = await load_interview(session, interview_id, for_update=for_update)
     if interview.candidate_id != user.id:
         raise Forbidden(NOT_AUTHORIZED)
     expire_if_idle(interview, settings, utcnow())
@@ -135,8 +148,35 @@ def expire_if_idle(interview: Interview, settings: Settings, now: datetime) -> N
 
 def require_in_progress(interview: Interview) -> InterviewSession:
     if interview.status is not InterviewStatus.in_progress or interview.session is None:
-        raise Conflict(f"Interview is not in progress (status: {interview.status.value})")
+        raise Conflict(
+            f"Interview is not in progress (status: {interview.status.value})",
+            code="interview_not_in_progress",
+        )
     return interview.session
+
+
+async def open_question(session: AsyncSession, interview: Interview) -> InterviewMessage | None:
+    """The question awaiting an answer (the engine's cursor), while in progress."""
+    row = interview.session
+    if interview.status is not InterviewStatus.in_progress or row is None:
+        return None
+    open_id = engine_state(row).cursor.question_message_id
+    return await session.get(InterviewMessage, uuid.UUID(open_id)) if open_id else None
+
+
+async def not_current(
+    session: AsyncSession, interview_id: uuid.UUID, state: EngineState
+) -> Conflict:
+    """The 409 for an answer to a question that is no longer the open one (two tabs, a
+    burst of parallel requests): it names the question that is."""
+    open_id = state.cursor.question_message_id
+    message = await session.get(InterviewMessage, uuid.UUID(open_id)) if open_id else None
+    current = {"id": str(message.id), "text": message.content_text} if message is not None else None
+    return Conflict(
+        "That question has already been answered; answer the current question instead.",
+        code="question_not_current",
+        extra={"current_question": current},
+    )
 
 
 def current_question(state: EngineState) -> Question:
@@ -203,10 +243,16 @@ def answer_record(message: InterviewMessage) -> AnswerRecord:
 
 
 def results_for(
-    interview: Interview, state: EngineState, answers: dict[str, AnswerRecord]
+    interview: Interview, state: EngineState, answers: dict[str, AnswerRecord], settings: Settings
 ) -> ResultsData:
     job = interview.job_posting
-    return build_results(state, answers, job.experience_level.value if job else None)
+    return build_results(
+        state,
+        answers,
+        job.experience_level.value if job else None,
+        planned_questions=settings.max_questions,
+        min_questions=min(settings.min_questions, settings.max_questions),
+    )
 
 
 async def complete_interview(
@@ -215,10 +261,16 @@ async def complete_interview(
     """Close the transcript, store the results and move the application on."""
     row = require_in_progress(interview)
     state = engine_state(row)
-    results = results_for(interview, state, await answer_records(session, interview.id))
+    results = results_for(interview, state, await answer_records(session, interview.id), settings)
     # A model may word strengths and growth areas; scores and levels stay the engine's.
     worded, wording, reply = await ai.word_results(
-        ai.provider_for(settings), settings, interview, state, results, job=interview.job_posting
+        ai.provider_for(settings),
+        settings,
+        interview,
+        state,
+        results,
+        job=interview.job_posting,
+        deadline=ai.turn_deadline(settings),
     )
     if reply is not None:
         ai.record_usage(interview, reply, settings)
@@ -240,6 +292,7 @@ async def write_completion(
 ) -> InterviewMessage:
     """Store the results and the closing message; the interview is completed."""
     now = utcnow()
+    produced = {"evaluations": results.judged_by, "wording": _wording_engine(wording)}
     session.add(
         AssessmentResult(
             interview_id=interview.id,
@@ -250,8 +303,13 @@ async def write_completion(
             insufficient_evidence=results.insufficient_evidence,
             recommendation=results.recommendation,
             integrity_flags=results.integrity_flags,
+            coverage=results.coverage.model_dump(),
+            confidence=results.confidence,
+            review_reasons=results.review_reasons,
+            evaluator_version=results.evaluator_version,
+            produced_by=produced,
             generated_at=now,
-            engine=interview.ai_provider,
+            engine=_engine_of(produced, interview.ai_provider),
             model=interview.ai_model_used,
         )
     )
@@ -281,6 +339,23 @@ async def write_completion(
     return closing
 
 
+def _wording_engine(wording: dict[str, object]) -> str:
+    if wording.get("provider") in (None, BUILTIN) or wording.get("skipped"):
+        return BUILTIN
+    return BUILTIN if wording.get("fallback") else str(wording["provider"])
+
+
+def _engine_of(produced: dict[str, Any], provider: str) -> str:
+    """Which engine produced the results: the model, the built-in engine, or both."""
+    by_model = sum(n for judge, n in produced["evaluations"].items() if judge != BUILTIN)
+    by_builtin = produced["evaluations"].get(BUILTIN, 0)
+    if by_model == 0 and produced["wording"] == BUILTIN:
+        return BUILTIN
+    if by_builtin == 0:
+        return provider
+    return f"{provider}+{BUILTIN}"
+
+
 async def finish_by_candidate(
     session: AsyncSession, user: User, interview_id: uuid.UUID, settings: Settings
 ) -> Interview:
@@ -290,21 +365,29 @@ async def finish_by_candidate(
     are (see ``answers``); if an answer was taken meanwhile they are built again.
     """
     reason = "completed_by_candidate"
-    interview = await owned_interview_for_update(session, user, interview_id, settings)
+    interview = await owned_interview(session, user, interview_id, settings)
     if interview.status is InterviewStatus.completed:
         return interview
     provider = ai.provider_for(settings)
     if ai.uses_model(provider):
         state = engine_state(require_in_progress(interview))
         sequence = await last_sequence(session, interview.id)
-        results = results_for(interview, state, await answer_records(session, interview.id))
+        results = results_for(
+            interview, state, await answer_records(session, interview.id), settings
+        )
         await session.commit()  # release the lock while the model words the results
         worded, wording, reply = await ai.word_results(
-            provider, settings, interview, state, results, job=interview.job_posting
+            provider,
+            settings,
+            interview,
+            state,
+            results,
+            job=interview.job_posting,
+            deadline=ai.turn_deadline(settings),
         )
         # Reloaded whole: if an answer came in meanwhile, the results are built again
         # from the state as it is now.
-        interview = await owned_interview_for_update(session, user, interview_id, settings)
+        interview = await owned_interview(session, user, interview_id, settings)
         if reply is not None:
             ai.record_usage(interview, reply, settings)
         if interview.status is InterviewStatus.completed:
@@ -329,9 +412,9 @@ async def finish_by_candidate(
 async def abandon(
     session: AsyncSession, user: User, interview_id: uuid.UUID, settings: Settings
 ) -> Interview:
-    interview = await owned_interview_for_update(session, user, interview_id, settings)
+    interview = await owned_interview(session, user, interview_id, settings)
     if interview.status is InterviewStatus.completed:
-        raise Conflict("Interview is already completed")
+        raise Conflict("Interview is already completed", code="interview_completed")
     interview.status = InterviewStatus.abandoned
     await session.flush()
     return interview

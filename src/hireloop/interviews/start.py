@@ -92,7 +92,7 @@ async def start_interview(
     if data.application_id is not None:
         return await _start_job_linked(session, user, data.application_id, data.resume_id, settings)
     if data.role_type is None:
-        raise BadRequest(MISSING_TARGET)
+        raise BadRequest(MISSING_TARGET, code="missing_target")
     role_type = get_knowledge().resolve_role(data.role_type)
     if role_type is None:
         raise InvalidInput(
@@ -154,9 +154,9 @@ async def _start_job_linked(
         InterviewStatus.completed,
         InterviewStatus.abandoned,
     ):
-        raise Conflict(f"Interview already {interview.status.value}")
+        raise Conflict(f"Interview already {interview.status.value}", code="interview_finished")
     if job.status is not JobStatus.active:
-        raise BadRequest(JOB_INACTIVE)
+        raise BadRequest(JOB_INACTIVE, code="job_not_active")
     role_type = role_type_for_job(job)
     if interview is not None and ahead is None and ai.uses_model(ai.provider_for(settings)):
         draft = Interview(

@@ -69,9 +69,11 @@ class JobPosting(UUIDPrimaryKey, Timestamps, Base):
     owner_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
-    # Lower-cased title, company, description and skills, maintained by the service;
-    # PostgreSQL indexes it for full-text search (see the migration), SQLite scans it.
-    # Deferred: only queries filter on it, so loading a posting never fetches it.
+    # The words a posting is found by (hireloop.jobs.search_words), maintained by the
+    # service; the full-text index is built on them (hireloop.jobs.search). Deferred: only
+    # queries use them, so loading a posting never fetches them.
+    search_title: Mapped[str] = mapped_column(Text, default="", server_default="", deferred=True)
+    search_role: Mapped[str] = mapped_column(Text, default="", server_default="", deferred=True)
     search_text: Mapped[str] = mapped_column(Text, default="", deferred=True)
 
     __table_args__ = (

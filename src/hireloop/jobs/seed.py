@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hireloop.jobs.models import JobPosting, JobStatus
 from hireloop.jobs.schemas import JobPostingCreate
-from hireloop.jobs.service import refresh_search_text
+from hireloop.jobs.service import refresh_search_words
 
 SEED_FILE = Path(__file__).with_name("seed_jobs.yaml")
 
@@ -28,21 +28,18 @@ async def seed_postings(session: AsyncSession) -> tuple[int, int]:
     """Insert the demo postings that are not there yet. Returns (added, already_present)."""
     postings = load_seed_postings()
     keys = [(p.title, p.company) for p in postings]
-    existing = set(
-        (
-            await session.execute(
-                select(JobPosting.title, JobPosting.company).where(
-                    tuple_(JobPosting.title, JobPosting.company).in_(keys)
-                )
-            )
-        ).tuples()
+    rows = await session.execute(
+        select(JobPosting.title, JobPosting.company).where(
+            tuple_(JobPosting.title, JobPosting.company).in_(keys)
+        )
     )
+    existing = {(title, company) for title, company in rows}
     added = 0
     for posting in postings:
         if (posting.title, posting.company) in existing:
             continue
         job = JobPosting(**posting.model_dump(), status=JobStatus.active)
-        refresh_search_text(job)
+        refresh_search_words(job)
         session.add(job)
         added += 1
     await session.flush()

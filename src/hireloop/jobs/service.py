@@ -7,13 +7,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import ColumnElement, Select, func, literal_column, select, text
+from sqlalchemy import ColumnElement, Select, false, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hireloop.auth.models import User, UserRole
 from hireloop.errors import Conflict, Forbidden, InvalidInput, NotFound
+from hireloop.jobs import search
 from hireloop.jobs.models import JobPosting, JobStatus
 from hireloop.jobs.schemas import JobPostingCreate, JobPostingFilters, JobPostingUpdate
+from hireloop.jobs.search_words import SearchWord, posting_words, search_words
 
 # Up to this many matches the total is exact; beyond it PostgreSQL's planner estimate is
 # used ("about 900 jobs"), because counting many matches costs more than fetching the
@@ -21,17 +23,12 @@ from hireloop.jobs.schemas import JobPostingCreate, JobPostingFilters, JobPostin
 EXACT_COUNT_LIMIT = 200
 
 
-def build_search_text(
-    title: str, company: str, description: str, skills: list[str], tech_stack: str | None
-) -> str:
-    parts = [title, company, tech_stack or "", " ".join(skills), description]
-    return " ".join(" ".join(parts).lower().split())
-
-
-def refresh_search_text(job: JobPosting) -> None:
-    job.search_text = build_search_text(
+def refresh_search_words(job: JobPosting) -> None:
+    """Store the words the posting is found by (call after any change to its text)."""
+    words = posting_words(
         job.title, job.company, job.description, list(job.required_skills or []), job.tech_stack
     )
+    job.search_title, job.search_role, job.search_text = words.title, words.role, words.text
 
 
 def _escape_like(value: str) -> str:
@@ -44,25 +41,10 @@ def _contains(column: Any, value: str) -> ColumnElement[bool]:
     return result
 
 
-def _search_condition(dialect: str, text: str) -> ColumnElement[bool] | None:
-    words = text.lower().split()
-    if not words:
-        return None
-    if dialect == "postgresql":
-        # search_vector is a stored, GIN-indexed column that only PostgreSQL has (see the
-        # initial migration), so it is not mapped on the model.
-        vector: ColumnElement[Any] = literal_column("job_postings.search_vector")
-        query = func.plainto_tsquery(literal_column("'english'"), " ".join(words))
-        result: ColumnElement[bool] = vector.op("@@")(query)
-        return result
-    conditions = [_contains(JobPosting.search_text, word) for word in words]
-    combined = conditions[0]
-    for condition in conditions[1:]:
-        combined = combined & condition
-    return combined
-
-
-def _filtered(dialect: str, filters: JobPostingFilters) -> Select[JobPosting]:
+def _filtered(
+    dialect: str, filters: JobPostingFilters, words: list[SearchWord] | None
+) -> Select[JobPosting]:
+    """Active postings that pass the filters and, when ``words`` are given, match them."""
     stmt = select(JobPosting).where(JobPosting.status == JobStatus.active)
     if filters.role_category is not None:
         stmt = stmt.where(JobPosting.role_category == filters.role_category)
@@ -76,10 +58,10 @@ def _filtered(dialect: str, filters: JobPostingFilters) -> Select[JobPosting]:
         stmt = stmt.where(_contains(JobPosting.tech_stack, filters.tech_stack))
     if filters.location and filters.location.strip():
         stmt = stmt.where(_contains(JobPosting.location, filters.location))
-    if filters.search:
-        condition = _search_condition(dialect, filters.search)
-        if condition is not None:
-            stmt = stmt.where(condition)
+    if words:
+        stmt = stmt.where(search.matches(dialect, words))
+    elif words is not None:
+        stmt = stmt.where(false())  # a search with no letters or digits in it finds nothing
     return stmt
 
 
@@ -124,8 +106,10 @@ class PostingPage:
 
 
 async def list_postings(session: AsyncSession, filters: JobPostingFilters) -> PostingPage:
+    """A page of active postings: newest first, or by relevance when there is a search."""
     dialect = session.get_bind().dialect.name
-    stmt = _filtered(dialect, filters)
+    words = search_words(filters.search) if filters.search and filters.search.strip() else None
+    stmt = _filtered(dialect, filters, words)
     if dialect == "postgresql" and _has_text_filter(filters):
         # How many postings a search or substring matches depends on its text. After a
         # few runs PostgreSQL switches prepared statements to a generic plan that
@@ -133,9 +117,18 @@ async def list_postings(session: AsyncSession, filters: JobPostingFilters) -> Po
         # instead of 1 ms at 10k postings). Plan these with the actual values instead.
         await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     total, estimated = await count_matches(session, stmt, dialect)
-    page = stmt.order_by(JobPosting.created_at.desc(), JobPosting.id.desc())
-    rows = await session.scalars(page.offset(filters.skip).limit(filters.limit))
-    return PostingPage(list(rows), total, estimated)
+    if not words:
+        page = stmt.order_by(JobPosting.created_at.desc(), JobPosting.id.desc())
+        rows = await session.scalars(page.offset(filters.skip).limit(filters.limit))
+        return PostingPage(list(rows), total, estimated)
+    ids = await search.ranked_ids(
+        session, dialect, _filtered(dialect, filters, None), words, filters.skip, filters.limit
+    )
+    loaded = {
+        job.id: job
+        for job in await session.scalars(select(JobPosting).where(JobPosting.id.in_(ids)))
+    }
+    return PostingPage([loaded[i] for i in ids if i in loaded], total, estimated)
 
 
 async def get_posting(session: AsyncSession, job_id: uuid.UUID) -> JobPosting:
@@ -165,7 +158,7 @@ def can_manage(job: JobPosting, user: User | None) -> bool:
 
 async def create_posting(session: AsyncSession, owner: User, data: JobPostingCreate) -> JobPosting:
     job = JobPosting(**data.model_dump(), owner_id=owner.id, status=JobStatus.active)
-    refresh_search_text(job)
+    refresh_search_words(job)
     session.add(job)
     await session.flush()
     return job
@@ -200,7 +193,7 @@ async def update_posting(
         raise InvalidInput("; ".join(error["msg"] for error in exc.errors())) from exc
     for field, value in changes.items():
         setattr(job, field, getattr(merged, field, value))
-    refresh_search_text(job)
+    refresh_search_words(job)
     await session.flush()
     return job
 
@@ -235,7 +228,10 @@ async def move_posting(
     if not can_manage(job, user):
         raise Forbidden("Not authorized to change this job posting")
     if job.status not in _STATUS_ACTIONS[target]:
-        raise Conflict(f"Job posting is {job.status.value}; it cannot become {target.value}")
+        raise Conflict(
+            f"Job posting is {job.status.value}; it cannot become {target.value}",
+            code="job_status_not_allowed",
+        )
     job.status = target
     await session.flush()
     return job

@@ -25,7 +25,7 @@ from hireloop.jobs.models import (
     RoleCategory,
     WorkSetup,
 )
-from hireloop.jobs.service import build_search_text
+from hireloop.jobs.search_words import posting_words
 
 BATCH_SIZE = 2_000
 
@@ -126,7 +126,8 @@ def _posting(rng: random.Random, index: int, now: Any) -> dict[str, Any]:
         "created_at": now - timedelta(seconds=rng.randrange(0, 365 * 24 * 3600)),
     }
     row["updated_at"] = row["created_at"]
-    row["search_text"] = build_search_text(row["title"], company, description, skills, stack)
+    words = posting_words(row["title"], company, description, skills, stack)
+    row.update(search_title=words.title, search_role=words.role, search_text=words.text)
     return row
 
 

@@ -14,8 +14,8 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
-from hireloop.engine.evaluator import detect_prompt_injection
 from hireloop.engine.knowledge import KnowledgeBase
+from hireloop.engine.language.injection import detect_prompt_injection
 from hireloop.engine.text import normalize_term
 
 MAX_MENTION_CHARS = 200

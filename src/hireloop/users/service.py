@@ -59,7 +59,7 @@ async def update_user(
         changes.get("role", user.role) != user.role
         or changes.get("status", user.status) != user.status
     ):
-        raise Conflict("Admins cannot change their own role or status")
+        raise Conflict("Admins cannot change their own role or status", code="own_account")
     for field, value in changes.items():
         setattr(user, field, value)
     await session.flush()

@@ -11,14 +11,15 @@ from urllib.parse import quote, urlencode
 
 from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from hireloop.errors import DomainError
+from hireloop.errors import DomainError, error_body
 from hireloop.web.navigation import nav_for
 from hireloop.web.session import LoginRequired, csrf_token, set_csrf_cookie
+from hireloop.web.wording import page_message
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -36,6 +37,7 @@ NOTICES = {
     "job_active": "Job posting reopened: it takes applications again.",
     "job_closed": "Job posting closed.",
     "status_changed": "Application status updated.",
+    "compare_choose": "To compare applicants, tick between 2 and 4 of them.",
 }
 
 
@@ -115,9 +117,13 @@ def render_error(
         401: "Please sign in",
         403: "Not allowed",
         404: "Page not found",
+        405: "This page cannot be opened directly",
         409: "Not possible right now",
+        413: "Too large",
         422: "Please check your input",
-        429: "Too many requests",
+        429: "Please slow down",
+        500: "Something went wrong",
+        503: "Hireloop is busy",
     }
     return render(
         request,
@@ -138,10 +144,19 @@ class PageRoute(APIRoute):
             try:
                 return await handler(request)
             except LoginRequired as exc:
-                return redirect(f"/login?next={quote(exc.next_url, safe='/')}")
+                expired = "&expired=1" if exc.expired else ""
+                return redirect(f"/login?next={quote(exc.next_url, safe='/')}{expired}")
             except DomainError as exc:
+                message = page_message(exc)  # plain words: no ids, no developer text
+                if request.headers.get("X-Requested-With") == "fetch":
+                    # The page's own script asked: it shows the message in place.
+                    return JSONResponse(
+                        {**error_body(exc), "detail": message},
+                        status_code=exc.status_code,
+                        headers=exc.headers,
+                    )
                 # Headers such as Retry-After on a 429 belong on the page too.
-                return render_error(request, exc.status_code, exc.detail, exc.headers)
+                return render_error(request, exc.status_code, message, exc.headers)
             except RequestValidationError:
                 # Malformed ids or parameters in a page URL: there is no such page.
                 return render_error(request, 404, "There is no page at this address.")

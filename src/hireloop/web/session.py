@@ -1,9 +1,14 @@
 """Browser sessions and CSRF protection for the web pages.
 
-The session cookie holds the same signed JWT the API issues (HttpOnly, SameSite=Lax,
-Secure over https), so deactivating a user ends their web session too. Every
-state-changing request must carry a CSRF token: an HMAC of a random per-browser cookie,
-sent back in the form field ``csrf_token`` (or the ``X-CSRF-Token`` header).
+The session cookie holds the same signed token the API issues (HttpOnly, SameSite=Lax,
+Secure over https), checked the same way (auth.sessions): logging out, signing out
+everywhere, a new password or deactivation end the web session on the server too.
+
+Every state-changing request must carry a CSRF token, sent back in the form field
+``csrf_token`` (or the ``X-CSRF-Token`` header). Signed in, the token is an HMAC of the
+session's id: it dies with the session, and no token from before a login (or from
+another account's session) is accepted after it. Signed out, it is an HMAC of a random
+per-browser cookie, replaced at every login and logout.
 """
 
 from __future__ import annotations
@@ -11,16 +16,21 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import uuid
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import Depends, Request, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from hireloop.auth.models import User, UserRole, UserStatus
-from hireloop.auth.security import create_access_token, decode_access_token
+from hireloop.auth.models import User, UserRole
+from hireloop.auth.security import AccessClaims
+from hireloop.auth.sessions import authenticate_token, issue_token, sign_out
 from hireloop.config import Settings
 from hireloop.db import SessionDep
-from hireloop.errors import Forbidden
+from hireloop.errors import DomainError, Forbidden
 from hireloop.ratelimit import check_answer, check_interview_start
+from hireloop.security import body_refusal
 
 SESSION_COOKIE = "hireloop_session"
 CSRF_COOKIE = "hireloop_csrf"
@@ -32,9 +42,19 @@ CSRF_FAILED = "This form has expired or did not come from Hireloop. Reload the p
 class LoginRequired(Exception):
     """Raised by page dependencies; PageRoute answers with a redirect to the login page."""
 
-    def __init__(self, next_url: str) -> None:
+    def __init__(self, next_url: str, *, expired: bool = False) -> None:
         super().__init__(next_url)
         self.next_url = next_url
+        self.expired = expired  # the session ran out (the login page says so)
+
+
+def _page_of(request: Request) -> str:
+    """The page a form was posted from: its Referer when it is ours, else home."""
+    referer = request.headers.get("referer", "")
+    parsed = urlsplit(referer)
+    if parsed.netloc and parsed.netloc != request.url.netloc:
+        return "/"
+    return parsed.path or "/"
 
 
 def _settings(request: Request) -> Settings:
@@ -43,41 +63,67 @@ def _settings(request: Request) -> Settings:
 
 
 def _secure(request: Request) -> bool:
-    # Behind a TLS-terminating proxy uvicorn's proxy_headers make this "https" too.
+    # Behind a TLS-terminating proxy listed in HIRELOOP_TRUSTED_PROXIES this is "https"
+    # too (security.TrustedProxyMiddleware applies its X-Forwarded-Proto).
     return request.url.scheme == "https"
 
 
-def start_session(request: Request, response: Response, user: User) -> None:
+def start_session(
+    request: Request, response: Response, user: User, session_id: uuid.UUID | None = None
+) -> None:
+    """Sign the browser in: a new session (or a fresh token for ``session_id``)."""
     settings = _settings(request)
     response.set_cookie(
         SESSION_COOKIE,
-        create_access_token(settings, user.id, user.role),
+        issue_token(settings, user, session_id),
         max_age=settings.access_token_minutes * 60,
         httponly=True,
         samesite="lax",
         secure=_secure(request),
         path="/",
     )
+    _forget_csrf_cookie(request, response)  # signed in, forms use the session's token
 
 
-def end_session(request: Request, response: Response) -> None:
+async def end_session(request: Request, response: Response, session: AsyncSession) -> None:
+    """Sign the browser out, and end its session on the server (copies of the cookie die)."""
+    claims = current_session(request)
+    if claims is not None:
+        await sign_out(session, claims)
     response.delete_cookie(
         SESSION_COOKIE, httponly=True, samesite="lax", secure=_secure(request), path="/"
     )
+    _forget_csrf_cookie(request, response)
 
 
-def _csrf_signature(request: Request, nonce: str) -> str:
+def current_session(request: Request) -> AccessClaims | None:
+    """The signed-in session of this request (after optional_user ran), or None."""
+    claims: AccessClaims | None = getattr(request.state, "session_claims", None)
+    return claims
+
+
+def _forget_csrf_cookie(request: Request, response: Response) -> None:
+    response.delete_cookie(
+        CSRF_COOKIE, httponly=True, samesite="lax", secure=_secure(request), path="/"
+    )
+
+
+def _csrf_signature(request: Request, subject: bytes) -> str:
     key = _settings(request).jwt_secret_value().encode()
-    return hmac.new(key, b"csrf:" + nonce.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, b"csrf:" + subject, hashlib.sha256).hexdigest()
 
 
 def csrf_token(request: Request) -> str:
-    """The token to embed in forms; creates the browser's CSRF cookie when missing."""
+    """The token to embed in forms: the session's when signed in; otherwise the
+    browser's, creating its CSRF cookie when missing."""
+    claims = current_session(request)
+    if claims is not None:
+        return _csrf_signature(request, b"session:" + claims.session_id.bytes)
     nonce = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf_nonce", None)
     if nonce is None:
         nonce = secrets.token_urlsafe(32)
         request.state.new_csrf_nonce = nonce  # set on the response by render()
-    return _csrf_signature(request, nonce)
+    return _csrf_signature(request, b"browser:" + nonce.encode())
 
 
 def set_csrf_cookie(request: Request, response: Response) -> None:
@@ -88,31 +134,52 @@ def set_csrf_cookie(request: Request, response: Response) -> None:
         )
 
 
-async def verify_csrf(request: Request) -> None:
-    """Dependency for every state-changing page route."""
+class BodyTooLarge(DomainError):
+    """A page's form was larger than the server takes (security.RequestGuardMiddleware)."""
+
+    status_code = 413
+    code = "body_too_large"
+
+
+async def check_csrf(request: Request) -> None:
+    """Refuse a state-changing page request without the right token (once the signed-in
+    user, if any, is known: see verify_csrf)."""
+    refused = body_refusal(request)
+    if refused is not None:
+        raise BodyTooLarge(refused)  # the form never arrived; say so, not "expired"
+    claims = current_session(request)
     nonce = request.cookies.get(CSRF_COOKIE)
+    if claims is not None:
+        expected: str | None = _csrf_signature(request, b"session:" + claims.session_id.bytes)
+    else:
+        expected = _csrf_signature(request, b"browser:" + nonce.encode()) if nonce else None
     sent = request.headers.get(CSRF_HEADER)
     if sent is None:
         form = await request.form()
         value = form.get(CSRF_FIELD)
         sent = value if isinstance(value, str) else None
-    if not nonce or not sent or not hmac.compare_digest(sent, _csrf_signature(request, nonce)):
+    if not expected or not sent or not hmac.compare_digest(sent, expected):
+        if claims is None and SESSION_COOKIE in request.cookies:
+            # The form came from a session that has since expired or been signed out:
+            # nothing is done; the person signs in again and comes back to the page.
+            raise LoginRequired(_page_of(request), expired=True)
         raise Forbidden(CSRF_FAILED)
 
 
 async def optional_user(request: Request, session: SessionDep) -> User | None:
-    """The signed-in user, or None; also remembered on request.state for the templates."""
+    """The signed-in user, or None; also remembered on request.state for the templates
+    (``user``) and the CSRF token (``session_claims``)."""
     request.state.user = None
+    request.state.session_claims = None
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
-    user_id = decode_access_token(_settings(request), token)
-    if user_id is None:
+    found = await authenticate_token(session, _settings(request), token)
+    if found is None:
         return None
-    user = await session.get(User, user_id)
-    if user is None or user.status is not UserStatus.active:
-        return None
+    user, claims = found
     request.state.user = user
+    request.state.session_claims = claims
     return user
 
 
@@ -121,9 +188,14 @@ OptionalUser = Annotated[User | None, Depends(optional_user)]
 
 async def page_user(request: Request, user: OptionalUser) -> User:
     if user is None:
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        # A POST cannot be replayed after logging in; send the user home instead.
-        raise LoginRequired(target if request.method == "GET" else "/")
+        if request.method == "GET":
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        else:
+            # A POST cannot be replayed after logging in: back to the page it came from
+            # (an interview's answer form returns to the interview, draft kept in the page).
+            target = _page_of(request)
+        expired = SESSION_COOKIE in request.cookies  # signed in before, not any more
+        raise LoginRequired(target, expired=expired)
     return user
 
 
@@ -137,6 +209,13 @@ async def page_recruiter(user: PageUser) -> User:
 
 
 PageRecruiter = Annotated[User, Depends(page_recruiter)]
+
+
+async def verify_csrf(request: Request, _user: OptionalUser) -> None:
+    """Dependency for every state-changing page route."""
+    await check_csrf(request)
+
+
 CsrfChecked = Depends(verify_csrf)
 
 

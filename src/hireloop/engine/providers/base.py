@@ -15,7 +15,7 @@ from typing import Generic, Literal, Protocol, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from hireloop.config import ModelPrice
-from hireloop.engine.evaluator import AnswerEvaluation
+from hireloop.engine.judge.verdict import Verdict
 from hireloop.engine.prompts import JobContext
 from hireloop.engine.schema import Difficulty, Question
 
@@ -34,11 +34,27 @@ class TranscriptEntry(_Input):
     text: str
 
 
+class ResumeSummary(_Input):
+    """What the candidate's resume says, reduced to facts (never its free text)."""
+
+    skills: list[str] = Field(default_factory=list)
+    recent_titles: list[str] = Field(default_factory=list)
+    years_of_experience: float | None = None
+
+
+class PlanStep(_Input):
+    skill_name: str
+    status: Literal["done", "current", "pending"]
+
+
 class InterviewContext(_Input):
-    """What every call knows about the interview: role, optional job, where it stands."""
+    """What every call knows about the interview: role, optional job and resume, the skill
+    plan and where the interview stands."""
 
     role_type: str
     job: JobContext | None = None
+    resume: ResumeSummary | None = None
+    plan: list[PlanStep] = Field(default_factory=list)
     phase: Difficulty = Difficulty.warmup
     question_number: int = Field(default=1, ge=1)
     max_questions: int = Field(default=15, ge=1)
@@ -47,9 +63,10 @@ class InterviewContext(_Input):
 class QuestionRequest(_Input):
     """Word the question the adaptive loop chose.
 
-    ``reference`` is the knowledge-pack question (or its follow-up) the loop picked for
-    this skill and difficulty; it fixes the intent and the key points the answer will be
-    scored on, so a model may tailor its wording but not change what is assessed.
+    ``reference`` is the knowledge-pack question's wording (or its follow-up) that the loop
+    picked for this skill and difficulty; it fixes the intent, so a model may tailor the
+    wording but not change what is assessed. ``question`` is that pack question: the
+    model never sees its claims, and a worded question that states one is refused.
     """
 
     context: InterviewContext
@@ -57,7 +74,7 @@ class QuestionRequest(_Input):
     difficulty: Difficulty
     is_followup: bool = False
     reference: str
-    key_points: list[str]
+    question: Question | None = None
     recent_transcript: list[TranscriptEntry] = Field(default_factory=list)
 
 
@@ -71,7 +88,7 @@ class EvaluationRequest(_Input):
     context: InterviewContext
     skill_name: str
     difficulty: Difficulty
-    question: Question  # the knowledge-pack question: its key points are the rubric
+    question: Question  # the knowledge-pack question: its claims are the rubric
     asked_text: str  # the question as the candidate saw it
     answer: str
     original_answer: str | None = None  # set when ``answer`` replies to a follow-up
@@ -103,6 +120,8 @@ class SummaryDraft(BaseModel):
 class Usage(BaseModel):
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    # False when a reply came without usage: its tokens (and so the cost) are unknown.
+    known: bool = True
 
     @property
     def total_tokens(self) -> int:
@@ -112,6 +131,7 @@ class Usage(BaseModel):
         return Usage(
             prompt_tokens=self.prompt_tokens + other.prompt_tokens,
             completion_tokens=self.completion_tokens + other.completion_tokens,
+            known=self.known and other.known,
         )
 
 
@@ -139,6 +159,7 @@ class ProviderReply(BaseModel, Generic[ValueT]):
             meta["usage"] = {
                 "prompt_tokens": self.usage.prompt_tokens,
                 "completion_tokens": self.usage.completion_tokens,
+                "known": self.usage.known,
             }
         return meta
 
@@ -147,8 +168,22 @@ class ProviderReply(BaseModel, Generic[ValueT]):
         return BUILTIN if self.fallback else self.provider
 
 
+class QuestionStream(Protocol):
+    """Where a question goes as it is worded: ``show`` gets the question so far (it only
+    grows, a word at a time), ``retract`` withdraws what was shown (the final text
+    follows in the turn's result)."""
+
+    async def show(self, text: str) -> None: ...
+
+    async def retract(self) -> None: ...
+
+
 class InterviewProvider(Protocol):
-    """Words questions and evaluates answers; never raises for a model failure."""
+    """Words questions and evaluates answers; never raises for a model failure.
+
+    ``deadline`` (a ``time.monotonic()`` instant) is when the turn's time budget runs
+    out: a call still waiting for the model then gives way to the built-in engine.
+    """
 
     @property
     def name(self) -> str: ...
@@ -156,21 +191,37 @@ class InterviewProvider(Protocol):
     @property
     def model(self) -> str | None: ...
 
-    async def word_question(self, request: QuestionRequest) -> ProviderReply[QuestionDraft]: ...
+    async def word_question(
+        self,
+        request: QuestionRequest,
+        *,
+        deadline: float | None = None,
+        stream: QuestionStream | None = None,
+    ) -> ProviderReply[QuestionDraft]: ...
 
-    async def evaluate(self, request: EvaluationRequest) -> ProviderReply[AnswerEvaluation]: ...
+    async def evaluate(
+        self, request: EvaluationRequest, *, deadline: float | None = None
+    ) -> ProviderReply[Verdict]: ...
 
-    async def summarize(self, request: SummaryRequest) -> ProviderReply[SummaryDraft]: ...
+    async def summarize(
+        self, request: SummaryRequest, *, deadline: float | None = None
+    ) -> ProviderReply[SummaryDraft]: ...
 
     async def aclose(self) -> None: ...
 
 
 def cost_usd(
-    prices: dict[str, ModelPrice], model: str | None, prompt_tokens: int, completion_tokens: int
+    prices: dict[str, ModelPrice],
+    model: str | None,
+    prompt_tokens: int,
+    completion_tokens: int,
+    *,
+    usage_known: bool = True,
 ) -> Decimal | None:
-    """Dollars for the tokens at ``model``'s price; None when the model has no price."""
+    """Dollars for the tokens at ``model``'s price; None when the model has no price or
+    some call's usage is unknown (a server that does not report it)."""
     price = prices.get(model) if model else None
-    if price is None:
+    if price is None or not usage_known:
         return None
     million = Decimal(1_000_000)
     total = (prompt_tokens * price.input + completion_tokens * price.output) / million

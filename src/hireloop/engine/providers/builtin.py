@@ -1,4 +1,4 @@
-"""The built-in provider: the knowledge packs' wording and the offline evaluator.
+"""The built-in provider: the knowledge packs' wording and the offline claim judge.
 
 It is the default provider and the fallback for every model call that fails, so it
 must never fail itself and never touch the network.
@@ -6,13 +6,15 @@ must never fail itself and never touch the network.
 
 from __future__ import annotations
 
-from hireloop.engine.evaluator import AnswerEvaluation, evaluate_answer, evaluate_followup
+from hireloop.engine.judge.builtin import judge_answer
+from hireloop.engine.judge.verdict import Verdict
 from hireloop.engine.providers.base import (
     BUILTIN,
     EvaluationRequest,
     ProviderReply,
     QuestionDraft,
     QuestionRequest,
+    QuestionStream,
     SummaryDraft,
     SummaryRequest,
 )
@@ -22,10 +24,8 @@ def builtin_question(request: QuestionRequest) -> QuestionDraft:
     return QuestionDraft(text=request.reference)
 
 
-def builtin_evaluation(request: EvaluationRequest) -> AnswerEvaluation:
-    if request.original_answer is not None:
-        return evaluate_followup(request.question, request.original_answer, request.answer)
-    return evaluate_answer(request.question, request.answer)
+def builtin_evaluation(request: EvaluationRequest) -> Verdict:
+    return judge_answer(request.question, request.answer, request.original_answer)
 
 
 class BuiltinProvider:
@@ -39,13 +39,26 @@ class BuiltinProvider:
     def model(self) -> str | None:
         return None
 
-    async def word_question(self, request: QuestionRequest) -> ProviderReply[QuestionDraft]:
-        return ProviderReply(value=builtin_question(request), provider=BUILTIN)
+    async def word_question(
+        self,
+        request: QuestionRequest,
+        *,
+        deadline: float | None = None,
+        stream: QuestionStream | None = None,
+    ) -> ProviderReply[QuestionDraft]:
+        draft = builtin_question(request)
+        if stream is not None:
+            await stream.show(draft.text)
+        return ProviderReply(value=draft, provider=BUILTIN)
 
-    async def evaluate(self, request: EvaluationRequest) -> ProviderReply[AnswerEvaluation]:
+    async def evaluate(
+        self, request: EvaluationRequest, *, deadline: float | None = None
+    ) -> ProviderReply[Verdict]:
         return ProviderReply(value=builtin_evaluation(request), provider=BUILTIN)
 
-    async def summarize(self, request: SummaryRequest) -> ProviderReply[SummaryDraft]:
+    async def summarize(
+        self, request: SummaryRequest, *, deadline: float | None = None
+    ) -> ProviderReply[SummaryDraft]:
         # Empty draft: the engine's own wording of strengths and growth areas stands.
         return ProviderReply(value=SummaryDraft(), provider=BUILTIN)
 

@@ -20,6 +20,11 @@ from hireloop.web.session import CsrfChecked, OptionalUser, end_session, start_s
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 _log = structlog.get_logger(__name__)
+# Shown on the login page after a redirect (?notice=key), like rendering.NOTICES.
+LOGIN_NOTICES = {
+    "signed_out_everywhere": "You are signed out on every device and browser. Sign in again "
+    "here when you need to.",
+}
 
 
 def home_for(user: User) -> str:
@@ -69,7 +74,18 @@ async def login_page(request: Request, user: OptionalUser) -> Response:
     next_url = safe_next(request.query_params.get("next"), "")
     if user:
         return redirect(next_url or home_for(user))
-    return render(request, "account/login.html", {"values": {}, "error": None, "next": next_url})
+    expired = request.query_params.get("expired") == "1"
+    context: dict[str, object] = {
+        "values": {},
+        "errors": {},
+        "error": None,
+        "next": next_url,
+        "expired": expired,
+    }
+    notice = LOGIN_NOTICES.get(request.query_params.get("notice", ""))
+    if notice:
+        context["notice"] = notice  # overrides render()'s lookup in the shared NOTICES
+    return render(request, "account/login.html", context)
 
 
 # The API's login limits apply here too (per IP; 429 page when exceeded).
@@ -78,22 +94,25 @@ async def login(request: Request, session: SessionDep, _user: OptionalUser) -> R
     form = await read_form(request)
     next_url = safe_next(form.get("next"), "")
     email = form.get("email", "")
+    context: dict[str, object] = {"values": {"email": email}, "errors": {}, "next": next_url}
     user: User | None = None
     try:
         data = LoginRequest.model_validate({"email": email, "password": form.get("password", "")})
     except ValidationError as exc:
         fields = sorted({str(error["loc"][0]) for error in exc.errors() if error["loc"]})
         _log.warning("login_refused", reason="invalid_form", fields=fields)
+        errors = field_errors(exc)
+        if "email" in errors and email.strip():
+            # Not an address (e.g. "Ada <ada@example.com>"): say what to type. This reveals
+            # nothing about accounts, unlike a wrong password.
+            context.update(errors={"email": errors["email"]}, error=None)
+            return render(request, "account/login.html", context, status_code=422)
     else:
         with contextlib.suppress(Unauthorized):  # authenticate logs why it refused
             user = await auth_service.authenticate(session, str(data.email), data.password)
     if user is None:
         # One message whatever was wrong, as the API does.
-        context = {
-            "values": {"email": email},
-            "error": auth_service.INVALID_CREDENTIALS,
-            "next": next_url,
-        }
+        context["error"] = auth_service.INVALID_CREDENTIALS
         return render(request, "account/login.html", context, status_code=401)
     response = redirect(next_url or home_for(user))
     start_session(request, response, user)
@@ -101,7 +120,8 @@ async def login(request: Request, session: SessionDep, _user: OptionalUser) -> R
 
 
 @router.post("/logout", dependencies=[CsrfChecked])
-async def logout(request: Request) -> Response:
+async def logout(request: Request, session: SessionDep) -> Response:
+    """Sign out: the session ends on the server, so a copy of the cookie stops working."""
     response = redirect("/jobs", notice="logged_out")
-    end_session(request, response)
+    await end_session(request, response, session)
     return response

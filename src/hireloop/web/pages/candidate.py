@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter, Request, Response
+from pydantic import ValidationError
 
 from hireloop.applications import service as applications
 from hireloop.config import Settings
@@ -80,18 +81,19 @@ async def start_practice(request: Request, session: SessionDep, user: PageUser) 
     form = await read_form(request)
     role_type = form.get("role_type", "")
     try:
-        result = await start.start_interview(
-            session, user, InterviewStartRequest(role_type=role_type or None), _settings(request)
-        )
-    except DomainError as exc:
+        # Built from the form like any API model: its rules (length, blank) apply here too.
+        data = InterviewStartRequest(role_type=role_type or None)
+        result = await start.start_interview(session, user, data, _settings(request))
+    except (DomainError, ValidationError) as exc:
+        status = exc.status_code if isinstance(exc, DomainError) else 422
         items, _total = await interviews.list_mine(session, user, 0, 50)
         context = {
             "roles": role_choices(),
             "interviews": items,
-            "error": "Choose a role type from the list."
-            if exc.status_code in (400, 422)
-            else exc.detail,
-            "selected": role_type,
+            "error": exc.detail
+            if isinstance(exc, DomainError) and status not in (400, 422)
+            else "Choose a role type from the list.",
+            "selected": role_type[:100],
         }
-        return render(request, "candidate/practice.html", context, status_code=exc.status_code)
+        return render(request, "candidate/practice.html", context, status_code=status)
     return redirect(f"/interviews/{result.interview.id}")

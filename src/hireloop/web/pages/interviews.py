@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -16,10 +17,12 @@ from hireloop.engine.knowledge import get_knowledge
 from hireloop.interviews import answers, reads, service
 from hireloop.interviews.models import Interview, InterviewStatus, MessageType
 from hireloop.interviews.router import progress_of
-from hireloop.interviews.schemas import AnswerCreate
-from hireloop.web.charts import CHART, skill_bars
+from hireloop.interviews.schemas import ANSWER_MAX_CHARS, AnswerCreate
+from hireloop.interviews.service import TurnResult
+from hireloop.interviews.streaming import stream_turn
 from hireloop.web.forms import read_form
 from hireloop.web.rendering import PageRoute, redirect, render
+from hireloop.web.results_view import BAR_UNITS, flags_of, growth_of, skill_rows
 from hireloop.web.session import AnswerLimited, CsrfChecked, PageUser
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -52,13 +55,13 @@ async def interview_context(
         if interview.session
         else None
     )
-    questions = [m for m in messages if m.message_type is MessageType.ai_question]
+    current = await service.open_question(session, interview)
     return {
         "interview": interview,
         "role_name": role_name(interview.role_type),
         "job": interview.job_posting,
         "messages": messages,
-        "current_question": questions[-1] if questions else None,
+        "current_question": current,
         "progress": progress,
         "is_candidate": interview.candidate_id == user.id,
         # The candidate can answer: the form, the finish button and the script are shown.
@@ -90,25 +93,56 @@ async def answer(
     try:
         data = AnswerCreate.model_validate(
             {
-                "content": form.get("content", "").strip(),
+                "content": form.get("content", ""),
+                "question_id": form.get("question_id", ""),
                 "idempotency_key": form.get("idempotency_key") or None,
             }
         )
-    except ValidationError:
-        message = "Write an answer (up to 5000 characters) before sending."
+    except ValidationError as error:
+        fields = {str(e["loc"][0]) for e in error.errors() if e["loc"]}
+        message = (
+            "This page is out of date: reload it to see the current question."
+            if fields == {"question_id"}
+            else f"Write an answer (up to {ANSWER_MAX_CHARS} characters) before sending."
+        )
         if _wants_json(request):
             return JSONResponse({"detail": message}, status_code=422)
         interview = await service.readable_interview(session, user, interview_id, settings)
         context = await interview_context(request, session, user, interview)
         context.update(error=message, draft=form.get("content", ""))
         return render(request, "interviews/interview.html", context, status_code=422)
+    if "text/event-stream" in request.headers.get("accept", ""):
+        return await stream_turn(
+            request,
+            session,
+            user,
+            interview_id,
+            data,
+            data.idempotency_key,
+            settings,
+            lambda result: json.dumps(_page_turn(result, interview_id, settings)),
+        )
     turn = await answers.submit_answer(
-        session, user, interview_id, data.content, data.idempotency_key, settings
+        session,
+        user,
+        interview_id,
+        data.content,
+        data.idempotency_key,
+        settings,
+        question_id=data.question_id,
     )
-    complete = turn.interview.status is InterviewStatus.completed
-    results_url = f"/interviews/{interview_id}/results"
     if not _wants_json(request):
-        return redirect(results_url if complete else f"/interviews/{interview_id}")
+        done = turn.interview.status is InterviewStatus.completed
+        return redirect(
+            f"/interviews/{interview_id}/results" if done else f"/interviews/{interview_id}"
+        )
+    return JSONResponse(
+        _page_turn(turn, interview_id, settings), headers={"Cache-Control": "no-store"}
+    )
+
+
+def _page_turn(turn: TurnResult, interview_id: uuid.UUID, settings: Settings) -> dict[str, Any]:
+    """What the page's script needs after a turn."""
     progress = progress_of(service.engine_state(turn.state), settings)
     nxt = turn.next_message
     question = None
@@ -119,16 +153,13 @@ async def answer(
             "skill_name": nxt.meta.get("skill_name", ""),
             "difficulty": nxt.meta.get("difficulty_level", ""),
         }
-    return JSONResponse(
-        {
-            "answer": {"id": str(turn.answer.id), "text": turn.answer.content_text},
-            "next_question": question,
-            "progress": progress.model_dump(mode="json"),
-            "complete": complete,
-            "results_url": results_url,
-        },
-        headers={"Cache-Control": "no-store"},
-    )
+    return {
+        "answer": {"id": str(turn.answer.id), "text": turn.answer.content_text},
+        "next_question": question,
+        "progress": progress.model_dump(mode="json"),
+        "complete": turn.interview.status is InterviewStatus.completed,
+        "results_url": f"/interviews/{interview_id}/results",
+    }
 
 
 @router.post("/interviews/{interview_id}/finish", dependencies=[CsrfChecked])
@@ -140,14 +171,15 @@ async def finish(
 
 
 def results_context(interview: Interview, result: Any) -> dict[str, Any]:
-    bars, height = skill_bars(result.skill_results)
     return {
         "interview": interview,
         "role_name": role_name(interview.role_type),
         "job": interview.job_posting,
         "result": result,
-        "bars": bars,
-        "chart": {**CHART, "height": height},
+        "skills": skill_rows(result.skill_results),
+        "bar_units": BAR_UNITS,
+        "flags": flags_of(result),
+        "growth": growth_of(result),
     }
 
 
@@ -160,7 +192,10 @@ async def results_page(
     if interview.status is InterviewStatus.in_progress:
         return redirect(f"/interviews/{interview.id}")
     interview, result = await reads.get_results(session, user, interview_id, settings)
-    return render(request, "interviews/results.html", results_context(interview, result))
+    context = results_context(interview, result)
+    # "What happens next" follows the application: reviewed, decided or withdrawn.
+    context["application"] = await reads.application_of(session, interview)
+    return render(request, "interviews/results.html", context)
 
 
 @router.get("/interviews/{interview_id}/transcript")

@@ -1,9 +1,11 @@
-"""The profile page: account details and, for candidates, their resumes.
+"""The profile page: account details, sign-in security and, for candidates, resumes.
 
-Candidates upload a resume (it becomes the active one), make an older one active again,
-or delete one after a confirmation page. Every rule (who may do what, accepted files,
-size limit, one active resume) lives in ``hireloop.resumes.service``; this module only
-turns forms into service calls and the service's refusals into messages on the page.
+Everyone can change their password and sign out everywhere (every session of the
+account ends, on every device). Candidates upload a resume (it becomes the active one),
+make an older one active again, or delete one after a confirmation page. Every rule
+(who may do what, password rules, accepted files, size limit, one active resume) lives in
+the services (``hireloop.auth``, ``hireloop.resumes``); this module only turns forms into
+service calls and the services' refusals into messages on the page.
 """
 
 from __future__ import annotations
@@ -13,18 +15,32 @@ from typing import cast
 
 from fastapi import APIRouter, Request, Response
 from fastapi import UploadFile as FastAPIUploadFile
+from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
+from hireloop.auth import service as accounts
 from hireloop.auth.models import User, UserRole
+from hireloop.auth.schemas import PASSWORD_MIN_LENGTH, PasswordChange
+from hireloop.auth.sessions import sign_out_everywhere
 from hireloop.config import Settings
 from hireloop.db import SessionDep
 from hireloop.errors import DomainError
+from hireloop.ratelimit import check_account_attempt
 from hireloop.resumes import service as resumes
 from hireloop.resumes.extraction import CONTENT_TYPES
 from hireloop.resumes.schemas import ResumeRead
 from hireloop.resumes.storage import ResumeStorage
+from hireloop.security import body_refusal
+from hireloop.web.forms import field_errors, read_form
 from hireloop.web.rendering import PageRoute, redirect, render
-from hireloop.web.session import CsrfChecked, PageUser
+from hireloop.web.session import (
+    CsrfChecked,
+    PageUser,
+    check_csrf,
+    current_session,
+    end_session,
+    start_session,
+)
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -38,7 +54,9 @@ PROFILE_NOTICES = {
     "resume_uploaded": "Resume uploaded. It is now your active resume; interviews will use it.",
     "resume_activated": "Active resume changed. Interviews will use it from now on.",
     "resume_deleted": "Resume deleted, together with its stored file.",
+    "password_changed": "Password changed. You are signed out on every other device.",
 }
+PASSWORD_FIELDS = ("current_password", "new_password")
 # What the file picker offers; the service still checks every upload's real content.
 ACCEPT = ",".join([".pdf", ".docx", ".txt", *CONTENT_TYPES.values()])
 
@@ -54,6 +72,7 @@ async def _render_profile(
     user: User,
     *,
     error: str | None = None,
+    password_errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
     is_candidate = user.role is UserRole.candidate
@@ -63,6 +82,8 @@ async def _render_profile(
         "is_candidate": is_candidate,
         "resumes": [ResumeRead.of(resume) for resume in items],
         "errors": {UPLOAD_FIELD: error} if error else {},
+        "password_errors": password_errors or {},
+        "min_length": PASSWORD_MIN_LENGTH,
         "accept": ACCEPT,
         "max_mb": resumes.MAX_RESUME_BYTES // (1024 * 1024),
     }
@@ -77,9 +98,53 @@ async def profile_page(request: Request, session: SessionDep, user: PageUser) ->
     return await _render_profile(request, session, user)
 
 
-@router.post(PROFILE_URL + "/resumes", dependencies=[CsrfChecked])
+@router.post(PROFILE_URL + "/password", dependencies=[CsrfChecked])
+async def change_password(request: Request, session: SessionDep, user: PageUser) -> Response:
+    form = await read_form(request)
+    errors: dict[str, str] = {}
+    status_code = 422
+    try:
+        data = PasswordChange.model_validate({name: form.get(name, "") for name in PASSWORD_FIELDS})
+        # Counted like a login: a borrowed session must not become a password guesser.
+        await check_account_attempt(request, user.email)
+        await accounts.change_password(session, user, data)
+    except ValidationError as exc:
+        errors = field_errors(exc)
+    except DomainError as exc:
+        if exc.status_code not in (403, 422):
+            raise
+        status_code = exc.status_code
+        field = "current_password" if exc.status_code == 403 else "new_password"
+        message = exc.detail.removeprefix("new_password: ")
+        errors = {field: message[:1].upper() + message[1:]}
+    if errors:
+        return await _render_profile(
+            request, session, user, password_errors=errors, status_code=status_code
+        )
+    response = redirect(PROFILE_URL, notice="password_changed")
+    claims = current_session(request)
+    # This browser stays signed in (same session, new token); every other session ended.
+    start_session(request, response, user, claims.session_id if claims else None)
+    return response
+
+
+@router.post(PROFILE_URL + "/sign-out-everywhere", dependencies=[CsrfChecked])
+async def sign_out_all(request: Request, session: SessionDep, user: PageUser) -> Response:
+    """End every session of the account: other browsers, devices and API tokens too."""
+    await sign_out_everywhere(session, user)
+    response = redirect("/login", notice="signed_out_everywhere")
+    await end_session(request, response, session)
+    return response
+
+
+@router.post(PROFILE_URL + "/resumes")
 async def upload_resume(request: Request, session: SessionDep, user: PageUser) -> Response:
-    # verify_csrf already parsed the multipart body; Starlette caches it on the request.
+    if body_refusal(request) is not None:
+        # Larger than the server takes at all (the file never arrived): the same message
+        # as a file just over the resume limit, beside the file field.
+        message = f"Resume files may be at most {resumes.MAX_RESUME_BYTES // (1024 * 1024)} MB"
+        return await _render_profile(request, session, user, error=message, status_code=413)
+    await check_csrf(request)  # parses the multipart body; Starlette caches it
     form = await request.form()
     upload = form.get(UPLOAD_FIELD)
     # request.form() yields Starlette's UploadFile (FastAPI's is a subclass of it).

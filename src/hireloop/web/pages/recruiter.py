@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
@@ -23,10 +24,12 @@ from hireloop.web.forms import FormData, blank_to_none, field_errors, read_form
 from hireloop.web.pages.interviews import TRANSCRIPT_LIMIT, results_context, role_name
 from hireloop.web.pages.jobs import CHOICES
 from hireloop.web.rendering import PageRoute, page_number, pager, redirect, render
+from hireloop.web.results_view import compare_skills, flags_of
 from hireloop.web.session import CsrfChecked, PageRecruiter
 
 router = APIRouter(prefix="/recruiter", route_class=PageRoute, include_in_schema=False)
 PAGE_SIZE = 20
+COMPARE_MIN, COMPARE_MAX = 2, 4  # applicants side by side: fewer says nothing, more is unreadable
 # The posting form edits exactly the fields a recruiter can send to the API.
 JOB_FIELDS = tuple(JobPostingCreate.model_fields)
 
@@ -161,9 +164,51 @@ async def applicants_page(
         "job": job,
         "applicants": applicants,
         "total": total,
+        "flags": {a.application.id: flags_of(a.result) if a.result else [] for a in applicants},
+        # Ticked again when a comparison sent the recruiter back to change the choice.
+        "chosen": set(request.query_params.getlist("application")),
+        "compare_limits": (COMPARE_MIN, COMPARE_MAX),
         **pager(page, total, PAGE_SIZE, lambda number: f"{base}?page={number}"),
     }
     return render(request, "recruiter/applicants.html", context)
+
+
+def _chosen_ids(request: Request) -> list[uuid.UUID] | None:
+    """The applications ticked on the applicants page, once each in the order given;
+    None when one is not an id at all."""
+    chosen: list[uuid.UUID] = []
+    for raw in request.query_params.getlist("application"):
+        try:
+            value = uuid.UUID(raw)
+        except ValueError:
+            return None
+        if value not in chosen:
+            chosen.append(value)
+    return chosen
+
+
+@router.get("/jobs/{job_id}/compare")
+async def compare_page(
+    job_id: uuid.UUID, request: Request, session: SessionDep, user: PageRecruiter
+) -> Response:
+    """Two to four applicants of one posting side by side, skill by skill."""
+    chosen = _chosen_ids(request)
+    if chosen is None or not COMPARE_MIN <= len(chosen) <= COMPARE_MAX:
+        await review.managed_posting(session, user, job_id)  # others are refused first
+        if chosen is None:
+            raise NotFound("Some of the chosen applicants did not apply to this job.")
+        back = urlencode([("application", str(value)) for value in chosen[:PAGE_SIZE]])
+        url = f"/recruiter/jobs/{job_id}/applicants" + (f"?{back}" if back else "")
+        return redirect(url, notice="compare_choose")
+    job, applicants = await review.compare_applicants(session, user, job_id, chosen)
+    results = [a.result for a in applicants]
+    context = {
+        "job": job,
+        "applicants": applicants,
+        "flags": [flags_of(r) if r else [] for r in results],
+        "skills": compare_skills(results),
+    }
+    return render(request, "recruiter/compare.html", context)
 
 
 @router.get("/applications/{application_id}")

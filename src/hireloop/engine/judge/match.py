@@ -1,0 +1,688 @@
+"""Which claims an answer states: clause by clause, slot by slot, relation by relation.
+
+A question's claims and misconceptions are compiled once into terms (lemma sequences,
+each with the sign it carries: "cannot be changed" is the negation of "can be changed").
+An answer is read into clauses; every term occurrence is found, negators are applied to
+the occurrence they govern, and each statement is checked per clause:
+
+- every slot occurs in the clause (an order or cause may span two neighbouring clauses);
+- the relation holds: the predicate attaches to the subject (the nearest entity before
+  it, or after it, or the entity a pronoun refers back to), the stated order or cause
+  runs the claimed way (read from connectors: "then", "after", "because", "so" ...);
+- the polarity matches: the product of the occurrences' signs (and of a reversed order)
+  is the statement's own. A claim whose clause says the opposite is *contradicted*.
+
+Nothing here scores: :mod:`hireloop.engine.judge.score` turns outcomes into a verdict.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+
+from hireloop.engine.language.clauses import Reading
+from hireloop.engine.language.tokens import Kind, tokenize
+from hireloop.engine.language.vocab import (
+    CAUSE_BACKWARD,
+    CAUSE_FORWARD,
+    CAUSE_LEADING,
+    COORDINATORS,
+    FIRST_MARKERS,
+    GAP_WORDS,
+    LAST_MARKERS,
+    ORDER_BACKWARD,
+    ORDER_FORWARD,
+    ORDER_LEADING_FIRST,
+    ORDER_LEADING_SECOND,
+    PRONOUNS,
+    SOFT,
+)
+from hireloop.engine.schema import GAP, Form, Question, Statement
+
+NEGATION_REACH = 6  # words between a negator and the term it governs
+SUBJECT_REACH = 10  # words between a subject and what is said of it
+MAX_GAP = 3  # words a "*" in a term may stand for
+NUMBER_KEY = "#number"  # "<number>" in a term: any number the candidate writes
+MAX_COMBINATIONS = 64
+
+
+NUMBER_TERM = "<number>"
+_NUMBER_WORD = "zzznumberzzz"
+
+
+class TermError(ValueError):
+    """A pack term that cannot be matched (for example, made only of filler words)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A compiled term: its key sequences (split at gaps) and the sign it carries."""
+
+    text: str
+    parts: tuple[tuple[str, ...], ...]
+    sign: int
+    keyset: frozenset[str] = frozenset()  # every key of every part
+
+    @property
+    def first_key(self) -> str:
+        return self.parts[0][0]
+
+    @property
+    def words(self) -> int:
+        return sum(len(part) for part in self.parts)
+
+
+def compile_term(text: str) -> list[Term]:
+    """The term's compiled forms: hyphenated words match joined and split ("trade-off",
+    "tradeoff", "trade off")."""
+    variants = [text]
+    if "-" in text:
+        variants.append(text.replace("-", ""))
+    compiled: list[Term] = []
+    for variant in variants:
+        parts: list[tuple[str, ...]] = []
+        negations = 0
+        for chunk in variant.split(f" {GAP} "):
+            keys: list[str] = []
+            for token in tokenize(chunk.replace(NUMBER_TERM, f" {_NUMBER_WORD} ")):
+                if token.text == _NUMBER_WORD:
+                    keys.append(NUMBER_KEY)
+                    continue
+                if token.kind is Kind.NEG:
+                    negations += 1
+                elif token.is_word and token.text not in SOFT:
+                    keys.append(token.key)
+            if keys:
+                parts.append(tuple(keys))
+        if not parts:
+            raise TermError(f"term {text!r} has no words to match once filler words are dropped")
+        keyset = frozenset(key for part in parts for key in part)
+        term = Term(text, tuple(parts), -1 if negations % 2 else 1, keyset)
+        if term not in compiled:
+            compiled.append(term)
+    return compiled
+
+
+class Relation(Enum):
+    NONE = "none"
+    SUBJECT = "subject"
+    ORDER = "order"
+    CAUSE = "cause"
+
+
+@dataclass(frozen=True)
+class CompiledStatement:
+    index: int
+    id: str
+    text: str
+    slot_names: tuple[str, ...]
+    slots: tuple[tuple[Term, ...], ...]
+    relation: Relation
+    # SUBJECT: (subject slot,); ORDER / CAUSE: (first slot, second slot)
+    relation_slots: tuple[int, ...]
+    sign: int  # -1 for a statement that says something is NOT so
+    contradicts: str | None  # set on misconceptions
+
+    @property
+    def is_misconception(self) -> bool:
+        return self.contradicts is not None
+
+
+def compile_form(
+    index: int, statement: Statement, form: Form, contradicts: str | None
+) -> CompiledStatement:
+    names = tuple(form.slots)
+    slots = tuple(
+        tuple(term for text in form.slots[name] for term in compile_term(text)) for name in names
+    )
+    relation: Relation = Relation.NONE
+    relation_slots: tuple[int, ...] = ()
+    if form.order is not None:
+        relation = Relation.ORDER
+        relation_slots = (names.index(form.order[0]), names.index(form.order[1]))
+    elif form.cause is not None:
+        relation = Relation.CAUSE
+        relation_slots = (names.index(form.cause[0]), names.index(form.cause[1]))
+    elif form.subject is not None:
+        relation = Relation.SUBJECT
+        relation_slots = (names.index(form.subject),)
+    return CompiledStatement(
+        index=index,
+        id=statement.id,
+        text=statement.text,
+        slot_names=names,
+        slots=slots,
+        relation=relation,
+        relation_slots=relation_slots,
+        sign=-1 if form.negated else 1,
+        contradicts=contradicts,
+    )
+
+
+@dataclass(frozen=True)
+class CompiledQuestion:
+    """A question ready to match answers against."""
+
+    question: Question
+    statements: tuple[CompiledStatement, ...]  # claims first, then misconceptions
+    # first key -> (term, statement index, slot index), longest terms first
+    index: dict[str, tuple[tuple[Term, int, int], ...]]
+    # (statement, slot) pairs that name an entity something is said of
+    entity_slots: frozenset[tuple[int, int]]
+    term_keys: frozenset[str]  # every key of every term: the question's vocabulary
+    question_keys: frozenset[str]  # the content keys of the question and follow-up text
+    domain_keys: frozenset[str]  # the skill's vocabulary (every key of its packs' terms)
+
+
+def compile_question(
+    question: Question, domain_keys: frozenset[str] = frozenset()
+) -> CompiledQuestion:
+    statements: list[CompiledStatement] = []
+    sources: list[tuple[Statement, str | None]] = [(c, None) for c in question.claims]
+    sources += [(m, m.contradicts) for m in question.misconceptions]
+    for source, contradicts in sources:
+        for form in source.forms:
+            statements.append(compile_form(len(statements), source, form, contradicts))
+    entries: dict[str, list[tuple[Term, int, int]]] = {}
+    keys: set[str] = set()
+    for statement in statements:
+        for slot_index, terms in enumerate(statement.slots):
+            for term in terms:
+                entries.setdefault(term.first_key, []).append((term, statement.index, slot_index))
+                keys.update(key for part in term.parts for key in part)
+    entity_slots = frozenset(
+        (s.index, s.relation_slots[0]) for s in statements if s.relation is Relation.SUBJECT
+    )
+    question_keys = frozenset(
+        t.key
+        for t in tokenize(f"{question.text} {question.followup}")
+        if t.is_word and t.text not in SOFT
+    )
+    return CompiledQuestion(
+        question=question,
+        statements=tuple(statements),
+        index={k: tuple(sorted(v, key=lambda e: -e[0].words)) for k, v in entries.items()},
+        entity_slots=entity_slots,
+        term_keys=frozenset(keys),
+        question_keys=question_keys,
+        domain_keys=domain_keys | frozenset(keys),
+    )
+
+
+# -- occurrences -----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Occurrence:
+    statement: int
+    slot: int
+    term: Term
+    first: int  # token indices (inclusive)
+    last: int
+    clause: int
+    sign: int
+    denied: bool = False  # a negator right before it: "not lists", "unlike lists"
+    negated: bool = False  # a negator in the answer governs it
+
+
+def _same(keys: list[str], start: int, part: tuple[str, ...]) -> bool:
+    if start + len(part) > len(keys):
+        return False
+    for offset, wanted in enumerate(part):
+        key = keys[start + offset]
+        if key != wanted and not (wanted == NUMBER_KEY and key[:1].isdigit()):
+            return False
+    return True
+
+
+def _match_at(reading: Reading, term: Term, position: int) -> int | None:
+    """The stream position after ``term`` when it starts at ``position``, or None."""
+    stream, keys, item = reading.stream, reading.stream_keys, reading.stream_item
+    here = item[position]  # one list item: never across a comma, colon or clause end
+    cursor = position
+    for number, part in enumerate(term.parts):
+        size = len(part)
+        if number == 0:
+            if not _same(keys, cursor, part) or item[cursor + size - 1] != here:
+                return None
+            cursor += size
+            continue
+        for skip in range(MAX_GAP + 1):
+            start = cursor + skip
+            if start + size > len(stream) or item[start + size - 1] != here:
+                return None
+            if _same(keys, start, part):
+                cursor = start + size
+                break
+        else:
+            return None
+    return cursor
+
+
+def find_occurrences(compiled: CompiledQuestion, reading: Reading) -> list[Occurrence]:
+    """Every occurrence of every term, with the negations that govern it applied."""
+    found: list[Occurrence] = []
+    keys = reading.stream_keys
+    present = set(keys)
+    if any(key[:1].isdigit() for key in present):
+        present.add(NUMBER_KEY)
+    numbered = compiled.index.get(NUMBER_KEY, ())
+    # Per key, only the terms whose every word occurs somewhere in the answer: most
+    # candidates fail this, and a set test is far cheaper than matching at each position.
+    viable: dict[str, list[tuple[Term, int, int]]] = {}
+    for position, key in enumerate(keys):
+        candidates = viable.get(key)
+        if candidates is None:
+            everything = compiled.index.get(key, ())
+            if numbered and key[:1].isdigit():
+                everything = (*everything, *numbered)
+            candidates = [c for c in everything if c[0].keyset <= present]
+            viable[key] = candidates
+        for term, statement, slot in candidates:
+            end = _match_at(reading, term, position)
+            if end is None:
+                continue
+            first = reading.stream[position]
+            last = reading.stream[end - 1]
+            if _quoted(reading, first, last):
+                continue  # "locked" in quotes is a word being talked about, not used
+            found.append(
+                Occurrence(
+                    statement,
+                    slot,
+                    term,
+                    first,
+                    last,
+                    reading.clause[first],
+                    term.sign,
+                    denied=_right_after_negator(reading, first),
+                )
+            )
+    _apply_negations(found, reading)
+    return found
+
+
+_QUOTES = frozenset("\"'\u201c\u201d\u2018\u2019`")
+
+
+def _quoted(reading: Reading, first: int, last: int) -> bool:
+    start, end = reading.tokens[first].start, reading.tokens[last].end
+    text = reading.text
+    return start > 0 and end < len(text) and text[start - 1] in _QUOTES and text[end] in _QUOTES
+
+
+def _right_after_negator(reading: Reading, index: int) -> bool:
+    index -= 1
+    while index >= 0 and reading.tokens[index].text in SOFT:
+        index -= 1
+    return index >= 0 and reading.tokens[index].kind is Kind.NEG
+
+
+def _apply_negations(found: list[Occurrence], reading: Reading) -> None:
+    """A negator flips the first occurrence of each statement that it governs: the next
+    one in its segment, within reach, or one whose span it sits inside."""
+    if not reading.negators or not found:
+        return
+    by_statement: dict[int, list[Occurrence]] = {}
+    for occurrence in found:
+        by_statement.setdefault(occurrence.statement, []).append(occurrence)
+    for occurrences in by_statement.values():
+        occurrences.sort(key=lambda o: (o.first, -o.last))
+        for negator in reading.negators:
+            segment = reading.segment[negator]
+            target: Occurrence | None = None
+            for occurrence in occurrences:
+                if occurrence.last < negator:
+                    continue
+                inside = occurrence.first < negator
+                reach = reading.words_between(negator, occurrence.first)
+                if inside or (
+                    reading.segment[occurrence.first] == segment and reach <= NEGATION_REACH
+                ):
+                    target = occurrence
+                break
+            if target is not None:
+                for flipped in _governed(target, occurrences, reading):
+                    flipped.sign = -flipped.sign
+                    flipped.negated = True
+
+
+def _governed(
+    target: Occurrence, occurrences: list[Occurrence], reading: Reading
+) -> list[Occurrence]:
+    """What one negator governs: the occurrence it reaches, any other term over the same
+    words, and items coordinated with it ("never return stack traces or error details")."""
+    governed = [o for o in occurrences if (o.first, o.last) == (target.first, target.last)]
+    last = target.last
+    for occurrence in occurrences:
+        if occurrence.first <= last or occurrence in governed:
+            continue
+        between = [
+            reading.tokens[i].text
+            for i in range(last + 1, occurrence.first)
+            if reading.tokens[i].is_word
+        ]
+        joined = reading.segment[occurrence.first] == reading.segment[target.first] or (
+            reading.clause[occurrence.first] == reading.clause[target.first]
+        )
+        if joined and between and set(between) <= COORDINATORS and len(between) <= 2:
+            governed.append(occurrence)
+            last = occurrence.last
+    return governed
+
+
+# -- statements per clause -------------------------------------------------------------
+
+
+class Outcome(Enum):
+    AFFIRMED = "affirmed"
+    CONTRADICTED = "contradicted"
+
+
+@dataclass
+class StatementMatch:
+    statement: CompiledStatement
+    outcome: Outcome
+    first: int  # token span of the occurrences that state it
+    last: int
+    clause: int
+
+
+@dataclass
+class _Entities:
+    """Where the entities (subject-slot terms of any statement) sit in the answer."""
+
+    occurrences: list[Occurrence] = field(default_factory=list)
+
+    def attach(
+        self, reading: Reading, target: Occurrence, *, follow_pronouns: bool = True
+    ) -> Occurrence | None:
+        """The entity a predicate occurrence is said of (see the module docstring)."""
+        in_clause = [
+            e
+            for e in self.occurrences
+            if e.clause == target.clause and not e.denied and not _overlaps(e, target)
+        ]
+        before = [
+            e
+            for e in in_clause
+            if e.last < target.first
+            and reading.words_between(e.last, target.first) <= SUBJECT_REACH
+        ]
+        if before:
+            return max(before, key=lambda e: (e.last, -e.first))
+        if follow_pronouns:
+            # "ref() does two things: it registers ..." - a pronoun right before the
+            # predicate stands for the entity last named before it, in this clause too.
+            pronoun = _pronoun_near(reading, target)
+            if pronoun is not None:
+                named = [e for e in self.occurrences if e.last < pronoun and not e.denied]
+                if named:
+                    return max(named, key=lambda e: (e.last, -e.first))
+        after = [
+            e
+            for e in in_clause
+            if e.first > target.last
+            and reading.words_between(target.last, e.first) <= SUBJECT_REACH
+        ]
+        if after:
+            return min(after, key=lambda e: e.first)
+        return self._referent(reading, target) if follow_pronouns else None
+
+    def _referent(self, reading: Reading, target: Occurrence) -> Occurrence | None:
+        """A pronoun ("they", "it", "this") refers back to the last entity mentioned."""
+        if not _pronoun_before(reading, target):
+            return None
+        earlier = [e for e in self.occurrences if e.clause < target.clause and not e.denied]
+        if not earlier:
+            return None
+        return max(earlier, key=lambda e: (e.last, -e.first))
+
+
+def _overlaps(a: Occurrence, b: Occurrence) -> bool:
+    return a.first <= b.last and b.first <= a.last
+
+
+def _pronoun_near(reading: Reading, target: Occurrence) -> int | None:
+    """The last pronoun before ``target`` in its clause, within reach of it."""
+    start = reading.clause_start[target.clause]
+    for index in range(target.first - 1, start - 1, -1):
+        token = reading.tokens[index]
+        if token.kind is Kind.WORD and token.text in PRONOUNS:
+            if reading.words_between(index, target.first) <= SUBJECT_REACH:
+                return index
+            return None
+    return None
+
+
+def _pronoun_before(reading: Reading, target: Occurrence) -> bool:
+    start = reading.clause_start[target.clause]
+    return any(
+        reading.tokens[i].text in PRONOUNS and reading.tokens[i].kind is Kind.WORD
+        for i in range(start, target.first)
+    )
+
+
+def match_statements(
+    compiled: CompiledQuestion, reading: Reading
+) -> tuple[list[StatementMatch], list[Occurrence]]:
+    """Each statement's outcome in each clause where it is affirmed or contradicted, and
+    every term occurrence found on the way."""
+    occurrences = find_occurrences(compiled, reading)
+    if not occurrences:
+        return [], []
+    entities = _Entities([o for o in occurrences if (o.statement, o.slot) in compiled.entity_slots])
+    by_statement: dict[int, list[Occurrence]] = {}
+    for occurrence in occurrences:
+        by_statement.setdefault(occurrence.statement, []).append(occurrence)
+    matches: list[StatementMatch] = []
+    for index, own in by_statement.items():
+        statement = compiled.statements[index]
+        matches.extend(_statement_matches(statement, own, entities, reading))
+    return matches, occurrences
+
+
+def _windows(statement: CompiledStatement, reading: Reading) -> Iterable[tuple[int, ...]]:
+    """The clause groups a statement may be stated across."""
+    for clause in range(reading.clause_count):
+        yield (clause,)
+        if statement.relation in (Relation.ORDER, Relation.CAUSE):
+            following = clause + 1
+            if following < reading.clause_count:
+                yield (clause, following)
+
+
+def _statement_matches(
+    statement: CompiledStatement,
+    own: list[Occurrence],
+    entities: _Entities,
+    reading: Reading,
+) -> list[StatementMatch]:
+    slot_count = len(statement.slots)
+    present = {o.slot for o in own}
+    subject_slot = statement.relation_slots[0] if statement.relation is Relation.SUBJECT else -1
+    needed = set(range(slot_count)) - {subject_slot}
+    if not needed <= present:
+        return []
+    results: list[StatementMatch] = []
+    for window in _windows(statement, reading):
+        inside = [o for o in own if o.clause in window]
+        per_slot: list[list[Occurrence]] = []
+        for slot in range(slot_count):
+            options = [o for o in inside if o.slot == slot]
+            if slot == subject_slot:
+                options = options or [o for o in own if o.slot == slot]  # a pronoun's referent
+            if not options:
+                break
+            per_slot.append(options[:4])
+        else:
+            found = _judge_window(statement, per_slot, window, entities, reading)
+            if found is not None:
+                results.append(found)
+    return results
+
+
+def _judge_window(
+    statement: CompiledStatement,
+    per_slot: Sequence[Sequence[Occurrence]],
+    window: tuple[int, ...],
+    entities: _Entities,
+    reading: Reading,
+) -> StatementMatch | None:
+    best: StatementMatch | None = None
+    for combination in itertools.islice(itertools.product(*per_slot), MAX_COMBINATIONS):
+        if any(_overlaps(x, y) for x, y in itertools.combinations(combination, 2)):
+            continue  # one word cannot fill two slots
+        relation_sign = _relation_sign(statement, combination, entities, reading)
+        if relation_sign == 0:
+            continue
+        sign = relation_sign
+        for occurrence in combination:
+            sign *= occurrence.sign
+        if statement.is_misconception and any(o.negated and o.term.sign > 0 for o in combination):
+            # A wrong statement the answer negates anywhere is not asserted, even when two
+            # negations multiply out ("don't await it twice, don't store it for later").
+            # A wrong statement worded with its own negator is asserted when the answer
+            # says it that way ("Java can't have memory leaks").
+            continue
+        outcome = Outcome.AFFIRMED if sign == statement.sign else Outcome.CONTRADICTED
+        in_window = [o for o in combination if o.clause in window]
+        first = min(o.first for o in in_window)
+        last = max(o.last for o in in_window)
+        found = StatementMatch(statement, outcome, first, last, window[0])
+        if outcome is Outcome.AFFIRMED:
+            return found
+        best = best or found
+    return best
+
+
+def _relation_sign(
+    statement: CompiledStatement,
+    combination: Sequence[Occurrence],
+    entities: _Entities,
+    reading: Reading,
+) -> int:
+    """+1 when the relation holds, -1 when it is stated the other way round, 0 when the
+    clause does not state it at all."""
+    if statement.relation is Relation.NONE:
+        return 1
+    if statement.relation is Relation.SUBJECT:
+        subject = combination[statement.relation_slots[0]]
+        subject_spans = {
+            (o.first, o.last) for o in entities.occurrences if o.statement == statement.index
+        }
+        for slot, occurrence in enumerate(combination):
+            if slot == statement.relation_slots[0]:
+                continue
+            # A misconception is only read where it is said outright, not through a pronoun.
+            attached = entities.attach(
+                reading, occurrence, follow_pronouns=not statement.is_misconception
+            )
+            if attached is None:
+                # No entity anywhere near: the subject must sit in the clause itself.
+                if subject.clause != occurrence.clause:
+                    return 0
+                continue
+            if (attached.first, attached.last) not in subject_spans:
+                return 0
+        return 1
+    first_slot, second_slot = statement.relation_slots
+    a, b = combination[first_slot], combination[second_slot]
+    if _overlaps(a, b):
+        return 0
+    if statement.relation is Relation.ORDER:
+        stated = _stated_order(reading, a, b)
+    else:
+        stated = _stated_cause(reading, a, b)
+        if stated < 0:
+            return 0  # a reversed cause is not read as a claim either way
+    return stated
+
+
+def _between(reading: Reading, left: Occurrence, right: Occurrence) -> list[str]:
+    return [
+        reading.tokens[i].text
+        for i in range(left.last + 1, right.first)
+        if (reading.tokens[i].kind is Kind.WORD or reading.tokens[i].kind is Kind.NEG)
+        and not _adverb_once(reading, i)
+    ]
+
+
+def _adverb_once(reading: Reading, index: int) -> bool:
+    """ "build the image once, then test": "once" that ends its segment means one time,
+    not "after"."""
+    if reading.tokens[index].text != "once":
+        return False
+    following = reading.tokens[index + 1] if index + 1 < len(reading.tokens) else None
+    return following is None or following.kind in (Kind.SEGMENT, Kind.SENTENCE)
+
+
+def _leading(reading: Reading, occurrence: Occurrence) -> list[str]:
+    start = reading.clause_start[occurrence.clause]
+    return [
+        reading.tokens[i].text
+        for i in range(start, occurrence.first)
+        if reading.tokens[i].kind is Kind.WORD
+    ]
+
+
+def _stated_order(reading: Reading, a: Occurrence, b: Occurrence) -> int:
+    """+1 when the answer says a happens before b, -1 when it says b before a, else 0."""
+    first, second = (a, b) if a.first < b.first else (b, a)
+    forward = 1 if first is a else -1  # the sign when the text order is the event order
+    between = _between(reading, first, second)
+    meaningful = [w for w in between if w not in GAP_WORDS]
+    for position, word in enumerate(meaningful):
+        if word in ORDER_BACKWARD:
+            # "B after A" reverses the text order; "A, and after 10 seconds B" does not.
+            if position >= len(meaningful) - 1:
+                return -forward
+            return forward
+        if word in ORDER_FORWARD:
+            return forward
+    lead = [w for w in _leading(reading, first) if w not in GAP_WORDS]
+    if lead and lead[0] in ORDER_LEADING_SECOND:
+        return -forward
+    if lead and lead[0] in ORDER_LEADING_FIRST:
+        return forward
+    for occurrence in (first, second):
+        near = _near_words(reading, occurrence)
+        if near & FIRST_MARKERS:
+            return forward if occurrence is first else -forward
+        if near & LAST_MARKERS:
+            return forward if occurrence is second else -forward
+    return 0
+
+
+def _near_words(reading: Reading, occurrence: Occurrence) -> set[str]:
+    """Words within two words either side of an occurrence, in its clause."""
+    words: set[str] = set()
+    for direction, start in ((-1, occurrence.first - 1), (1, occurrence.last + 1)):
+        index, taken = start, 0
+        while 0 <= index < len(reading.tokens) and taken < 2:
+            token = reading.tokens[index]
+            if not token.is_word or reading.clause[index] != occurrence.clause:
+                break
+            if token.text not in SOFT:
+                words.add(token.text)
+                taken += 1
+            index += direction
+    return words
+
+
+def _stated_cause(reading: Reading, a: Occurrence, b: Occurrence) -> int:
+    """+1 when the answer says a leads to b, -1 when it says b leads to a, else 0."""
+    first, second = (a, b) if a.first < b.first else (b, a)
+    forward = 1 if first is a else -1
+    between = _between(reading, first, second)
+    for word in between:
+        if word in CAUSE_BACKWARD:
+            return -forward
+        if word in CAUSE_FORWARD:
+            return forward
+    lead = _leading(reading, first)
+    if lead and lead[0] in CAUSE_LEADING:
+        return forward
+    return 0

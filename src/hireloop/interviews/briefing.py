@@ -1,0 +1,73 @@
+"""What a candidate is told before an interview starts: what it covers, how long it is,
+whether it can be left and resumed, who sees the results and who judges the answers.
+
+Every fact comes from where the rule lives (the planner's skill plan, the settings, the
+access rules of ``service.can_read``), so the briefing cannot drift from what happens.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from hireloop.config import Settings
+from hireloop.engine.knowledge import get_knowledge
+from hireloop.engine.planner import build_skill_plan
+from hireloop.interviews.models import Interview
+from hireloop.jobs.models import JobPosting
+
+# The countdown warns this long before the time limit (the page and its script).
+WARNING_BEFORE = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Briefing:
+    role_name: str
+    skills: list[str]  # in the order they are planned (a resume may reorder them)
+    max_questions: int
+    min_questions: int
+    time_limit_minutes: int
+    idle_abandon_minutes: int
+    job_title: str | None  # None for a practice interview
+    company: str | None
+    model_judge: bool  # a language model judges (with the built-in judge's checks)
+
+
+def briefing_for(settings: Settings, role_type: str, job: JobPosting | None) -> Briefing:
+    kb = get_knowledge()
+    role = kb.roles[role_type]
+    plan = build_skill_plan(kb, role_type, job.required_skills if job else None)
+    return Briefing(
+        role_name=role.name,
+        skills=[skill.name for skill in plan],
+        max_questions=settings.max_questions,
+        min_questions=min(settings.min_questions, settings.max_questions),
+        time_limit_minutes=settings.time_limit_minutes,
+        idle_abandon_minutes=settings.idle_abandon_minutes,
+        job_title=job.title if job else None,
+        company=job.company if job else None,
+        model_judge=settings.ai_provider != "builtin",
+    )
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The time limit of an interview under way, as the page shows it."""
+
+    deadline: datetime
+    seconds_left: int
+    warning: bool  # less than WARNING_BEFORE left
+    over: bool
+
+
+def clock_for(interview: Interview, settings: Settings, now: datetime) -> Clock | None:
+    if interview.started_at is None:
+        return None
+    deadline = interview.started_at + timedelta(minutes=settings.time_limit_minutes)
+    left = max(0, int((deadline - now).total_seconds()))
+    return Clock(
+        deadline=deadline,
+        seconds_left=left,
+        warning=0 < left <= WARNING_BEFORE.total_seconds(),
+        over=left == 0,
+    )

@@ -1,0 +1,139 @@
+"""Word search over job postings, ranked, the same on SQLite (FTS5) and PostgreSQL (GIN).
+
+Every word of a search must match (see ``search_words``), as a whole word or, less
+relevant, as the start of one. Results come in tiers, newest first within each:
+
+1. every word whole in the title;             4. every word whole or a prefix in the title;
+2. ... in the title, tech stack or skills;    5. ... in the title, tech stack or skills;
+3. ... anywhere (company, description too);   6. ... anywhere: all the matches.
+
+Each tier is one indexed query, newest first with a LIMIT, and tiers are read in turn
+only until the page is full. A search therefore costs what a newest-first listing costs:
+no score is computed for every match, which for a common word at 1M postings would read
+100k rows per request.
+
+The index lives beside ``job_postings`` (see migration 0009): on PostgreSQL three
+generated ``tsvector`` columns with GIN indexes, on SQLite the FTS5 table
+``job_postings_search`` kept in step by triggers, keyed by the posting's rowid. Both hold
+the words ``search_words.posting_words`` stores in ``search_title``, ``search_role`` and
+``search_text``. A migration that rebuilds ``job_postings`` on SQLite (batch mode) drops
+those triggers and moves rowids: it must recreate them and rebuild the index.
+"""
+
+from __future__ import annotations
+
+import uuid
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, cast, literal, literal_column, select, table
+from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hireloop.jobs.models import JobPosting
+from hireloop.jobs.search_words import SearchWord
+
+SQLITE_INDEX = "job_postings_search"
+
+
+class Field(Enum):
+    title = "title"
+    role = "role"
+    text = "text"
+
+
+_POSTGRES_VECTORS = {
+    Field.title: "job_postings.title_vector",
+    Field.role: "job_postings.role_vector",
+    Field.text: "job_postings.search_vector",
+}
+_SQLITE_COLUMNS = {
+    Field.title: "search_title",
+    Field.role: "search_role",
+    Field.text: "search_text",
+}
+
+# (field, prefixes allowed), most relevant first.
+TIERS: tuple[tuple[Field, bool], ...] = (
+    (Field.title, False),
+    (Field.role, False),
+    (Field.text, False),
+    (Field.title, True),
+    (Field.role, True),
+    (Field.text, True),
+)
+
+
+def _alternatives(word: SearchWord, prefix: bool) -> tuple[list[str], list[str]]:
+    """Whole words and prefixes that satisfy ``word``; forms a prefix covers are left out."""
+    prefixes = list(word.prefixes) if prefix else []
+    forms = [f for f in word.forms if not any(f.startswith(p) for p in prefixes)]
+    return forms, prefixes
+
+
+def postgres_query(words: list[SearchWord], prefix: bool) -> str:
+    """A tsquery, written out: its words are taken as they are (no parser, no stemming)."""
+
+    def any_of(word: SearchWord) -> str:
+        forms, prefixes = _alternatives(word, prefix)
+        return "(" + " | ".join([f"'{f}'" for f in forms] + [f"'{p}':*" for p in prefixes]) + ")"
+
+    return " & ".join(any_of(word) for word in words)
+
+
+def sqlite_query(words: list[SearchWord], field: Field, prefix: bool) -> str:
+    """An FTS5 query on one column; every word is quoted, so none is read as an operator."""
+
+    def any_of(word: SearchWord) -> str:
+        forms, prefixes = _alternatives(word, prefix)
+        return "(" + " OR ".join([f'"{f}"' for f in forms] + [f'"{p}"*' for p in prefixes]) + ")"
+
+    return f"{{{_SQLITE_COLUMNS[field]}}} : (" + " AND ".join(any_of(w) for w in words) + ")"
+
+
+def matches(
+    dialect: str, words: list[SearchWord], field: Field = Field.text, prefix: bool = True
+) -> ColumnElement[bool]:
+    """Postings in which every word matches in ``field`` (by default: every match)."""
+    if dialect == "postgresql":
+        vector: ColumnElement[Any] = literal_column(_POSTGRES_VECTORS[field])
+        found: ColumnElement[bool] = vector.op("@@")(
+            cast(literal(postgres_query(words, prefix)), TSQUERY)
+        )
+        return found
+    query = literal(sqlite_query(words, field, prefix))
+    index: Select[Any] = (
+        select(literal_column("rowid"))
+        .select_from(table(SQLITE_INDEX))
+        .where(literal_column(SQLITE_INDEX).op("MATCH")(query))
+    )
+    return literal_column("job_postings.rowid").in_(index)
+
+
+async def ranked_ids(
+    session: AsyncSession,
+    dialect: str,
+    postings: Select[Any],
+    words: list[SearchWord],
+    skip: int,
+    limit: int,
+) -> list[uuid.UUID]:
+    """Ids of the page ``skip``..``skip + limit`` of ``postings`` matching ``words``, by tier."""
+    wanted = skip + limit
+    found: dict[uuid.UUID, None] = {}
+    has_prefixes = any(word.prefixes for word in words)
+    for field, prefix in TIERS:
+        if prefix and not has_prefixes:
+            break  # the prefix tiers would repeat the whole-word ones
+        # Up to len(found) rows of this tier were already found in an earlier one.
+        stmt = (
+            postings.with_only_columns(JobPosting.id)
+            .where(matches(dialect, words, field, prefix))
+            .order_by(JobPosting.created_at.desc(), JobPosting.id.desc())
+            .limit(wanted + len(found))
+        )
+        ids = list(await session.scalars(stmt))
+        found.update(dict.fromkeys(ids))
+        if len(found) >= wanted:
+            break  # this tier had enough rows; every tier before it was read to its end
+    return list(found)[skip:wanted]
