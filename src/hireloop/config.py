@@ -20,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from starlette.requests import HTTPConnection
 
 SECRET_FILE_NAME = "secret_key"
 
@@ -341,3 +342,9 @@ def _load_or_create_secret(path: Path) -> str:
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+def settings_of(connection: HTTPConnection) -> Settings:
+    """The settings the running app was created with (``create_app`` stores them)."""
+    settings: Settings = connection.app.state.settings
+    return settings

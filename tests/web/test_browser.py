@@ -12,16 +12,20 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
+from sqlalchemy import update
 
 from hireloop.auth.models import UserRole
 from hireloop.auth.schemas import UserCreate
 from hireloop.auth.service import register_user
+from hireloop.db import utcnow
 from hireloop.engine.knowledge import get_knowledge
+from hireloop.interviews.models import Interview
 from tests.factories import PASSWORD, auth, job_payload
 from tests.interviews.simulate import strong_answer, take_interview
 from tests.live_server import live_server, server_env
@@ -260,10 +264,141 @@ async def test_candidate_and_recruiter_journey(
         await expect(recruiter.get_by_text("Application status updated.")).to_be_visible()
         await expect(recruiter.locator("#status-heading")).to_contain_text("Under review")
         await recruiter.get_by_role("button", name="Offered").click()
+        await recruiter.get_by_role("dialog").get_by_role("button", name="Mark as offered").click()
         await expect(recruiter.locator("#status-heading")).to_contain_text("Offered")
 
         # The candidate sees the decision.
         await candidate.goto(f"{base}/applications")
         await expect(candidate.locator("tbody")).to_contain_text("Offered")
+        await cctx.close()
+        await rctx.close()
+
+
+async def _api_token(client: httpx.AsyncClient, email: str) -> str:
+    login = await client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+    assert login.status_code == 200, login.text
+    return str(login.json()["access_token"])
+
+
+async def _started_ago(app: object, interview_id: str, seconds: float) -> None:
+    maker = app.state.sessionmaker  # type: ignore[attr-defined]
+    async with maker() as session:
+        await session.execute(
+            update(Interview)
+            .where(Interview.id == uuid.UUID(interview_id))
+            .values(started_at=utcnow() - timedelta(seconds=seconds))
+        )
+        await session.commit()
+
+
+async def test_expectations_countdown_and_confirmations(
+    app: object, database_url: str, tmp_path: Path, browser: Browser
+) -> None:
+    """Told before, warned during, asked before what cannot be undone (SPEC §7)."""
+    env = server_env(database_url, str(tmp_path), HIRELOOP_TIME_LIMIT_MINUTES="30")
+    recruiter_email = await create_recruiter(app)
+    candidate_email = f"bea-{uuid.uuid4().hex[:6]}@example.com"
+    with live_server(env) as (base, _process):
+        async with httpx.AsyncClient(base_url=base, timeout=30) as api:
+            recruiter_token = await _api_token(api, recruiter_email)
+            jobs = []
+            for title in ("Data Platform Engineer", "Backend Engineer"):
+                created = await api.post(
+                    "/api/v1/job-postings",
+                    json=job_payload(title=f"{title} {uuid.uuid4().hex[:4]}", company="Lumen"),
+                    headers=auth(recruiter_token),
+                )
+                jobs.append(created.json())
+            registered = await api.post(
+                "/api/v1/auth/register",
+                json={"email": candidate_email, "password": PASSWORD, "full_name": "Bea Briefed"},
+            )
+            candidate_token = registered.json()["access_token"]
+            await api.post(
+                "/api/v1/applications",
+                json={"job_posting_id": jobs[1]["id"]},
+                headers=auth(candidate_token),
+            )
+
+        cctx, candidate = await new_page(browser)
+        await log_in(candidate, base, candidate_email)
+        # Before applying: what the interview covers, how long, who sees it, who judges.
+        await candidate.goto(f"{base}/jobs/{jobs[0]['id']}")
+        briefing = candidate.get_by_role("region", name="About the interview")
+        await expect(briefing).to_contain_text("within 30 minutes")
+        await expect(briefing).to_contain_text("recruiters at Lumen")
+        await expect(briefing).to_contain_text("automated judge")
+        await check_page(candidate, "job-briefing")
+        await candidate.set_viewport_size({"width": 390, "height": 844})
+        await check_page(candidate, "job-briefing-phone")
+        await candidate.set_viewport_size({"width": 1280, "height": 800})
+        await candidate.get_by_role("button", name="Apply and get my interview").click()
+        await expect(candidate.get_by_text("Application sent.")).to_be_visible()
+
+        # Withdrawing asks first; Escape changes nothing and returns to the button.
+        withdraw = candidate.get_by_role(
+            "button", name=f"Withdraw application for {jobs[1]['title']}"
+        )
+        await withdraw.click()
+        dialog = candidate.get_by_role("dialog")
+        await expect(dialog).to_be_visible()
+        await expect(dialog).to_contain_text("Lumen will no longer consider you")
+        await expect(dialog.get_by_role("button", name="Cancel")).to_be_focused()
+        await check_page(candidate, "confirm-withdraw")
+        await candidate.keyboard.press("Escape")
+        await expect(dialog).to_be_hidden()
+        await expect(withdraw).to_be_focused()
+        await expect(candidate.get_by_text("Application withdrawn.")).to_have_count(0)
+        await withdraw.click()
+        await dialog.get_by_role("button", name="Withdraw application").click()
+        await expect(candidate.get_by_text("Application withdrawn.")).to_be_visible()
+
+        # The interview counts down from the server's figure, and warns near the end.
+        await candidate.get_by_role("button", name=re.compile("^Start interview")).click()
+        await expect(candidate.locator("#q-number")).to_have_text("1")
+        clock = candidate.locator("#clock-time")
+        await expect(clock).to_have_text(re.compile(r"^29:5\d$"))
+        first = await clock.inner_text()
+        await expect(clock).not_to_have_text(first)  # it ticks
+        interview_id = candidate.url.rsplit("/", 1)[1]
+        await _started_ago(app, interview_id, 25 * 60 - 3)
+        await candidate.reload()
+        await expect(candidate.locator("#announcer")).to_contain_text(
+            "5 minutes left", timeout=10_000
+        )
+        await expect(candidate.locator("#clock")).to_have_class(re.compile("clock-warning"))
+        await check_page(candidate, "interview-clock-warning")
+        await candidate.set_viewport_size({"width": 390, "height": 844})
+        await check_page(candidate, "interview-clock-warning-phone")
+        await candidate.set_viewport_size({"width": 1280, "height": 800})
+
+        # Finishing early asks first: Cancel keeps the interview going.
+        finish = candidate.get_by_role("button", name="Finish interview and see results")
+        await finish.click()
+        await expect(dialog).to_contain_text("You have answered 0 questions of up to")
+        await dialog.get_by_role("button", name="Cancel").click()
+        await expect(dialog).to_be_hidden()
+        assert candidate.url.endswith(interview_id)
+        await expect(
+            candidate.get_by_label(re.compile("Your answer to question 1"))
+        ).to_be_visible()
+        await finish.click()
+        await dialog.get_by_role("button", name="Finish interview").click()
+        await candidate.wait_for_url("**/results")
+
+        # The recruiter's final decision asks too, and says what the candidate will see.
+        rctx, recruiter = await new_page(browser)
+        await log_in(recruiter, base, recruiter_email)
+        await recruiter.goto(f"{base}/recruiter/jobs/{jobs[0]['id']}/applicants")
+        await recruiter.get_by_role("link", name="Review Bea Briefed").click()
+        await recruiter.get_by_role("button", name="Rejected").click()
+        rejection = recruiter.get_by_role("dialog", name="Reject Bea Briefed?")
+        await expect(rejection).to_contain_text("This is final")
+        await check_page(recruiter, "confirm-reject")
+        await rejection.get_by_role("button", name="Cancel").click()
+        await expect(recruiter.locator("#status-heading")).to_contain_text("Interview completed")
+        await recruiter.get_by_role("button", name="Rejected").click()
+        await rejection.get_by_role("button", name="Reject applicant").click()
+        await expect(recruiter.locator("#status-heading")).to_contain_text("Rejected")
         await cctx.close()
         await rctx.close()

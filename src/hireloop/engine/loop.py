@@ -185,10 +185,13 @@ class AdaptiveLoop:
 
     # -- deciding --------------------------------------------------------------------
 
+    def time_is_up(self, *, started_at: datetime, now: datetime) -> bool:
+        return now - started_at >= self.config.time_limit
+
     def stop_reason(self, state: EngineState, *, started_at: datetime, now: datetime) -> str | None:
         if state.questions_asked_count >= self.config.max_questions:
             return "max_questions"
-        if now - started_at >= self.config.time_limit:
+        if self.time_is_up(started_at=started_at, now=now):
             return "time_limit"
         every_skill_levelled = all(
             state.skill_levels.get(s.id, SkillState()).level is not Level.not_assessed

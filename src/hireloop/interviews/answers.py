@@ -273,12 +273,18 @@ async def _decide(inputs: _TurnInputs) -> _Turn:
         created_at=now,
     )
     turn = _Turn(answer=answer, state=state, replies=[evaluated])
-    if loop.record_answer(state, evaluation, answer_message_id=str(answer.id), now=now):
+    started_at = interview.started_at or now
+    wants_followup = loop.record_answer(
+        state, evaluation, answer_message_id=str(answer.id), now=now
+    )
+    # Once time is up the answer is the last one, as the page's countdown told the
+    # candidate: no follow-up, however thin it was.
+    if wants_followup and not loop.time_is_up(started_at=started_at, now=now):
         state.cursor.followup_of_message_id = str(answer.id)
         following: QuestionTurn | None = loop.followup(state, question)
     else:
         state.cursor.followup_of_message_id = None
-        turn.stop = loop.stop_reason(state, started_at=interview.started_at or now, now=now)
+        turn.stop = loop.stop_reason(state, started_at=started_at, now=now)
         following = (
             None if turn.stop else loop.next_question(state, seed=str(interview.id), now=now)
         )

@@ -22,7 +22,7 @@ WARNING_BEFORE = timedelta(minutes=5)
 
 @dataclass(frozen=True)
 class Briefing:
-    role_name: str
+    role_name: str | None  # None before a practice role is chosen
     skills: list[str]  # in the order they are planned (a resume may reorder them)
     max_questions: int
     min_questions: int
@@ -33,12 +33,13 @@ class Briefing:
     model_judge: bool  # a language model judges (with the built-in judge's checks)
 
 
-def briefing_for(settings: Settings, role_type: str, job: JobPosting | None) -> Briefing:
+def briefing_for(settings: Settings, role_type: str | None, job: JobPosting | None) -> Briefing:
+    """What the interview for ``job`` (or a practice of ``role_type``) will be."""
     kb = get_knowledge()
-    role = kb.roles[role_type]
-    plan = build_skill_plan(kb, role_type, job.required_skills if job else None)
+    role = kb.roles.get(role_type) if role_type else None
+    plan = build_skill_plan(kb, role.id, job.required_skills if job else None) if role else []
     return Briefing(
-        role_name=role.name,
+        role_name=role.name if role else None,
         skills=[skill.name for skill in plan],
         max_questions=settings.max_questions,
         min_questions=min(settings.min_questions, settings.max_questions),
@@ -58,9 +59,11 @@ class Clock:
     seconds_left: int
     warning: bool  # less than WARNING_BEFORE left
     over: bool
+    warning_seconds: int = int(WARNING_BEFORE.total_seconds())
 
 
 def clock_for(interview: Interview, settings: Settings, now: datetime) -> Clock | None:
+    """Time left of a started interview (the loop ends it at the first answer after)."""
     if interview.started_at is None:
         return None
     deadline = interview.started_at + timedelta(minutes=settings.time_limit_minutes)

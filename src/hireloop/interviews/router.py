@@ -10,7 +10,7 @@ from fastapi.responses import StreamingResponse
 from hireloop.applications.schemas import Paging
 from hireloop.auth.dependencies import CurrentUser
 from hireloop.auth.models import User
-from hireloop.config import Settings
+from hireloop.config import Settings, settings_of
 from hireloop.db import SessionDep
 from hireloop.engine.loop import EngineState
 from hireloop.errors import error_responses
@@ -57,11 +57,6 @@ _START_EXAMPLES = {
         "value": JOB_LINKED_EXAMPLE,
     },
 }
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 def message_read(message: InterviewMessage, interview: Interview, viewer: User) -> MessageRead:
@@ -141,7 +136,7 @@ async def start_interview(
       text such as "React" or "node.js"; unknown role types → 422 with the valid ones.
     - `{}` → 400. `resume_id`, when given, must be one of the caller's resumes (404).
     """
-    result = await start.start_interview(session, user, data, _settings(request))
+    result = await start.start_interview(session, user, data, settings_of(request))
     if not result.created:
         response.status_code = status.HTTP_200_OK
     interview = result.interview
@@ -176,7 +171,7 @@ async def get_interview(
     interview_id: uuid.UUID, user: CurrentUser, session: SessionDep, request: Request
 ) -> InterviewDetail:
     """One interview with its session state: the candidate's, or for the job's recruiter."""
-    settings = _settings(request)
+    settings = settings_of(request)
     interview = await service.readable_interview(session, user, interview_id, settings)
     row = interview.session
     current = await service.open_question(session, interview)
@@ -211,7 +206,7 @@ async def answer_question(
     `answer_already_recorded` when another answer to the same question was accepted while
     the language model was evaluating this one.
     """
-    settings = _settings(request)
+    settings = settings_of(request)
     result = await answers.submit_answer(
         session,
         user,
@@ -270,7 +265,7 @@ async def answer_question_streamed(
     accepted first) arrives as an `error` event. The turn completes even if the client
     goes away.
     """
-    settings = _settings(request)
+    settings = settings_of(request)
     return await streaming.stream_turn(
         request,
         session,
@@ -294,7 +289,7 @@ async def get_transcript(
 ) -> TranscriptPage:
     """The transcript in order, a page at a time (by sequence number)."""
     interview, messages = await reads.transcript(
-        session, user, interview_id, _settings(request), after_sequence, limit
+        session, user, interview_id, settings_of(request), after_sequence, limit
     )
     return TranscriptPage(
         items=[message_read(m, interview, user) for m in messages],
@@ -307,7 +302,7 @@ async def complete_interview(
     interview_id: uuid.UUID, user: CurrentUser, session: SessionDep, request: Request
 ) -> InterviewRead:
     """Finish now and get results from the answers so far (idempotent)."""
-    interview = await service.finish_by_candidate(session, user, interview_id, _settings(request))
+    interview = await service.finish_by_candidate(session, user, interview_id, settings_of(request))
     return InterviewRead.model_validate(interview)
 
 
@@ -316,7 +311,7 @@ async def abandon_interview(
     interview_id: uuid.UUID, user: CurrentUser, session: SessionDep, request: Request
 ) -> InterviewRead:
     """Leave the interview without results."""
-    interview = await service.abandon(session, user, interview_id, _settings(request))
+    interview = await service.abandon(session, user, interview_id, settings_of(request))
     return InterviewRead.model_validate(interview)
 
 
@@ -325,7 +320,7 @@ async def get_results(
     interview_id: uuid.UUID, user: CurrentUser, session: SessionDep, request: Request
 ) -> AssessmentResultRead:
     """Per-skill results with evidence; 409 until the interview is completed."""
-    interview, result = await reads.get_results(session, user, interview_id, _settings(request))
+    interview, result = await reads.get_results(session, user, interview_id, settings_of(request))
     return AssessmentResultRead(
         interview_id=interview.id,
         role_type=interview.role_type,

@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hireloop.auth.models import User, UserRole
 from hireloop.auth.security import AccessClaims
 from hireloop.auth.sessions import authenticate_token, issue_token, sign_out
-from hireloop.config import Settings
+from hireloop.config import settings_of
 from hireloop.db import SessionDep
 from hireloop.errors import DomainError, Forbidden
 from hireloop.ratelimit import check_answer, check_interview_start
@@ -57,11 +57,6 @@ def _page_of(request: Request) -> str:
     return parsed.path or "/"
 
 
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
 def _secure(request: Request) -> bool:
     # Behind a TLS-terminating proxy listed in HIRELOOP_TRUSTED_PROXIES this is "https"
     # too (security.TrustedProxyMiddleware applies its X-Forwarded-Proto).
@@ -72,7 +67,7 @@ def start_session(
     request: Request, response: Response, user: User, session_id: uuid.UUID | None = None
 ) -> None:
     """Sign the browser in: a new session (or a fresh token for ``session_id``)."""
-    settings = _settings(request)
+    settings = settings_of(request)
     response.set_cookie(
         SESSION_COOKIE,
         issue_token(settings, user, session_id),
@@ -109,7 +104,7 @@ def _forget_csrf_cookie(request: Request, response: Response) -> None:
 
 
 def _csrf_signature(request: Request, subject: bytes) -> str:
-    key = _settings(request).jwt_secret_value().encode()
+    key = settings_of(request).jwt_secret_value().encode()
     return hmac.new(key, b"csrf:" + subject, hashlib.sha256).hexdigest()
 
 
@@ -174,7 +169,7 @@ async def optional_user(request: Request, session: SessionDep) -> User | None:
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
-    found = await authenticate_token(session, _settings(request), token)
+    found = await authenticate_token(session, settings_of(request), token)
     if found is None:
         return None
     user, claims = found

@@ -8,12 +8,13 @@ from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 
 from hireloop.applications import service as applications
-from hireloop.config import Settings
+from hireloop.config import settings_of
 from hireloop.db import SessionDep
 from hireloop.engine.knowledge import ROLE_TYPES, get_knowledge
 from hireloop.errors import DomainError
 from hireloop.interviews import reads as interviews
 from hireloop.interviews import start
+from hireloop.interviews.briefing import briefing_for
 from hireloop.interviews.schemas import InterviewStartRequest
 from hireloop.web.forms import read_form
 from hireloop.web.rendering import PageRoute, page_number, pager, redirect, render
@@ -21,11 +22,6 @@ from hireloop.web.session import CsrfChecked, PageUser, StartLimited
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 PAGE_SIZE = 20
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 def role_choices() -> list[tuple[str, str]]:
@@ -53,7 +49,7 @@ async def start_job_interview(
 ) -> Response:
     """Starts the application's interview, or resumes it if it is already under way."""
     result = await start.start_interview(
-        session, user, InterviewStartRequest(application_id=application_id), _settings(request)
+        session, user, InterviewStartRequest(application_id=application_id), settings_of(request)
     )
     return redirect(f"/interviews/{result.interview.id}")
 
@@ -72,6 +68,7 @@ async def practice_page(request: Request, session: SessionDep, user: PageUser) -
         "interviews": items,
         "error": None,
         "selected": "",
+        "briefing": briefing_for(settings_of(request), None, None),
     }
     return render(request, "candidate/practice.html", context)
 
@@ -83,7 +80,7 @@ async def start_practice(request: Request, session: SessionDep, user: PageUser) 
     try:
         # Built from the form like any API model: its rules (length, blank) apply here too.
         data = InterviewStartRequest(role_type=role_type or None)
-        result = await start.start_interview(session, user, data, _settings(request))
+        result = await start.start_interview(session, user, data, settings_of(request))
     except (DomainError, ValidationError) as exc:
         status = exc.status_code if isinstance(exc, DomainError) else 422
         items, _total = await interviews.list_mine(session, user, 0, 50)
@@ -94,6 +91,7 @@ async def start_practice(request: Request, session: SessionDep, user: PageUser) 
             if isinstance(exc, DomainError) and status not in (400, 422)
             else "Choose a role type from the list.",
             "selected": role_type[:100],
+            "briefing": briefing_for(settings_of(request), None, None),
         }
         return render(request, "candidate/practice.html", context, status_code=status)
     return redirect(f"/interviews/{result.interview.id}")

@@ -11,10 +11,11 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
 from hireloop.auth.models import User
-from hireloop.config import Settings
-from hireloop.db import SessionDep
+from hireloop.config import Settings, settings_of
+from hireloop.db import SessionDep, utcnow
 from hireloop.engine.knowledge import get_knowledge
 from hireloop.interviews import answers, reads, service
+from hireloop.interviews.briefing import briefing_for, clock_for
 from hireloop.interviews.models import Interview, InterviewStatus, MessageType
 from hireloop.interviews.router import progress_of
 from hireloop.interviews.schemas import ANSWER_MAX_CHARS, AnswerCreate
@@ -30,11 +31,6 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 TRANSCRIPT_LIMIT = 200
 
 
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
 def _wants_json(request: Request) -> bool:
     """The page's script submits answers with fetch and asks for JSON back."""
     return request.headers.get("X-Requested-With") == "fetch"
@@ -48,7 +44,7 @@ def role_name(role_type: str) -> str:
 async def interview_context(
     request: Request, session: SessionDep, user: User, interview: Interview
 ) -> dict[str, Any]:
-    settings = _settings(request)
+    settings = settings_of(request)
     _, messages = await reads.transcript(session, user, interview.id, settings, 0, TRANSCRIPT_LIMIT)
     progress = (
         progress_of(service.engine_state(interview.session), settings)
@@ -67,6 +63,12 @@ async def interview_context(
         # The candidate can answer: the form, the finish button and the script are shown.
         "active": interview.candidate_id == user.id
         and interview.status is InterviewStatus.in_progress,
+        "briefing": briefing_for(settings, interview.role_type, interview.job_posting)
+        if interview.status is InterviewStatus.scheduled
+        else None,
+        "clock": clock_for(interview, settings, utcnow())
+        if interview.status is InterviewStatus.in_progress
+        else None,
         "idempotency_key": str(uuid.uuid4()),
         "error": None,
         "draft": "",
@@ -77,7 +79,7 @@ async def interview_context(
 async def interview_page(
     interview_id: uuid.UUID, request: Request, session: SessionDep, user: PageUser
 ) -> Response:
-    interview = await service.readable_interview(session, user, interview_id, _settings(request))
+    interview = await service.readable_interview(session, user, interview_id, settings_of(request))
     if interview.status is InterviewStatus.completed:
         return redirect(f"/interviews/{interview.id}/results")
     context = await interview_context(request, session, user, interview)
@@ -89,7 +91,7 @@ async def answer(
     interview_id: uuid.UUID, request: Request, session: SessionDep, user: PageUser
 ) -> Response:
     form = await read_form(request)
-    settings = _settings(request)
+    settings = settings_of(request)
     try:
         data = AnswerCreate.model_validate(
             {
@@ -166,7 +168,7 @@ def _page_turn(turn: TurnResult, interview_id: uuid.UUID, settings: Settings) ->
 async def finish(
     interview_id: uuid.UUID, request: Request, session: SessionDep, user: PageUser
 ) -> Response:
-    await service.finish_by_candidate(session, user, interview_id, _settings(request))
+    await service.finish_by_candidate(session, user, interview_id, settings_of(request))
     return redirect(f"/interviews/{interview_id}/results")
 
 
@@ -187,7 +189,7 @@ def results_context(interview: Interview, result: Any) -> dict[str, Any]:
 async def results_page(
     interview_id: uuid.UUID, request: Request, session: SessionDep, user: PageUser
 ) -> Response:
-    settings = _settings(request)
+    settings = settings_of(request)
     interview = await service.readable_interview(session, user, interview_id, settings)
     if interview.status is InterviewStatus.in_progress:
         return redirect(f"/interviews/{interview.id}")
@@ -203,6 +205,6 @@ async def transcript_page(
     interview_id: uuid.UUID, request: Request, session: SessionDep, user: PageUser
 ) -> Response:
     """The whole conversation, read-only (also after the interview has ended)."""
-    interview = await service.readable_interview(session, user, interview_id, _settings(request))
+    interview = await service.readable_interview(session, user, interview_id, settings_of(request))
     context = await interview_context(request, session, user, interview)
     return render(request, "interviews/interview.html", context)

@@ -11,10 +11,12 @@ from pydantic import ValidationError
 
 from hireloop.applications import service as applications
 from hireloop.auth.models import UserRole
+from hireloop.config import settings_of
 from hireloop.db import SessionDep
 from hireloop.errors import Conflict
+from hireloop.interviews.briefing import briefing_for
 from hireloop.jobs import service as jobs
-from hireloop.jobs.models import EmploymentType, ExperienceLevel, RoleCategory, WorkSetup
+from hireloop.jobs.models import EmploymentType, ExperienceLevel, JobStatus, RoleCategory, WorkSetup
 from hireloop.jobs.schemas import JobPostingFilters
 from hireloop.web.rendering import PageRoute, page_number, pager, redirect, render
 from hireloop.web.session import CsrfChecked, OptionalUser, PageUser
@@ -87,10 +89,16 @@ async def job_detail(
     application = None
     if user is not None and user.role is UserRole.candidate:
         application = await applications.mine_for_job(session, user, job.id)
+    # Before applying, a candidate (or a visitor) reads what the interview will be.
+    will_apply = application is None and job.status is JobStatus.active
+    will_apply = will_apply and (user is None or user.role is UserRole.candidate)
     context = {
         "job": job,
         "application": application,
         "can_manage": jobs.can_manage(job, user),
+        "briefing": briefing_for(settings_of(request), applications.role_type_for_job(job), job)
+        if will_apply
+        else None,
     }
     return render(request, "jobs/detail.html", context)
 

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from hireloop.applications import review
 from hireloop.applications.models import ApplicationStatus
-from hireloop.config import Settings
+from hireloop.config import settings_of
 from hireloop.db import SessionDep
 from hireloop.errors import Forbidden, InvalidInput, NotFound
 from hireloop.interviews import reads as interviews
@@ -32,11 +32,6 @@ PAGE_SIZE = 20
 COMPARE_MIN, COMPARE_MAX = 2, 4  # applicants side by side: fewer says nothing, more is unreadable
 # The posting form edits exactly the fields a recruiter can send to the API.
 JOB_FIELDS = tuple(JobPostingCreate.model_fields)
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 @router.get("/jobs")
@@ -216,7 +211,7 @@ async def applicant_page(
     application_id: uuid.UUID, request: Request, session: SessionDep, user: PageRecruiter
 ) -> Response:
     found = await review.applicant(session, user, application_id)
-    settings = _settings(request)
+    settings = settings_of(request)
     context: dict[str, Any] = {
         "applicant": found,
         "job": found.application.job_posting,

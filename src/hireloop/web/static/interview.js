@@ -52,6 +52,41 @@
     opening.scrollIntoView({ block: "start" });
   }
 
+  // -- the clock -------------------------------------------------------------------------
+  // Counts down from the server's figure (not this device's clock, which may be wrong);
+  // warns once, aloud, when little time is left and again when it is up.
+  var clock = document.getElementById("clock");
+  if (clock) {
+    var clockLabel = document.getElementById("clock-label");
+    var clockTime = document.getElementById("clock-time");
+    var secondsLeft = Number(clock.getAttribute("data-seconds-left"));
+    var warnBelow = Number(clock.getAttribute("data-warning-seconds"));
+    var endsAt = Date.now() + secondsLeft * 1000;
+    var warned = secondsLeft <= warnBelow;
+    var over = secondsLeft <= 0;
+    var tick = function () {
+      var left = Math.max(0, Math.round((endsAt - Date.now()) / 1000));
+      if (left === 0) {
+        clockLabel.textContent = "Time is up: your next answer is the last one.";
+        clockTime.hidden = true;
+        clock.classList.add("clock-warning");
+        if (!over) announcer.textContent = clockLabel.textContent;
+        return;
+      }
+      var minutes = Math.floor(left / 60);
+      var seconds = left % 60;
+      clockTime.textContent = minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
+      if (!warned && left <= warnBelow) {
+        warned = true;
+        clock.classList.add("clock-warning");
+        announcer.textContent = Math.ceil(left / 60) + " minutes left. "
+          + "When time is up, the answer you are writing is the last one.";
+      }
+      window.setTimeout(tick, 1000);
+    };
+    tick();
+  }
+
   // -- keyboard ----------------------------------------------------------------------------
   textarea.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
