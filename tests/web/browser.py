@@ -8,10 +8,16 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from pathlib import Path
 from typing import Any
 
-from playwright.async_api import Page
+from playwright.async_api import Browser, BrowserContext, Page
+
+from hireloop.auth.models import UserRole
+from hireloop.auth.schemas import UserCreate
+from hireloop.auth.service import register_user
+from tests.factories import PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -58,3 +64,29 @@ async def check_page(page: Page, name: str) -> list[dict[str, Any]]:
     blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
     assert not blocking, f"accessibility violations on {name} ({page.url}): {blocking}"
     return violations
+
+
+async def new_page(browser: Browser, **options: object) -> tuple[BrowserContext, Page]:
+    context = await browser.new_context(**options)  # type: ignore[arg-type]
+    # axe-core goes into every document before the page's own scripts run.
+    await context.add_init_script(path=axe_source())
+    page = await context.new_page()
+    page.set_default_timeout(15_000)
+    return context, page
+
+
+async def create_recruiter(app: object) -> str:
+    maker = app.state.sessionmaker  # type: ignore[attr-defined]
+    email = f"recruiter-{uuid.uuid4().hex[:8]}@example.com"
+    async with maker() as session:
+        data = UserCreate(email=email, password=PASSWORD, full_name="Rita Recruiter")
+        await register_user(session, data, role=UserRole.recruiter)
+        await session.commit()
+    return email
+
+
+async def log_in(page: Page, base: str, email: str) -> None:
+    await page.goto(f"{base}/login")
+    await page.get_by_label("Email").fill(email)
+    await page.get_by_label("Password").fill(PASSWORD)
+    await page.get_by_role("button", name="Log in").click()

@@ -11,25 +11,21 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
 import httpx
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 from sqlalchemy import update
 
-from hireloop.auth.models import UserRole
-from hireloop.auth.schemas import UserCreate
-from hireloop.auth.service import register_user
 from hireloop.db import utcnow
 from hireloop.engine.knowledge import get_knowledge
 from hireloop.interviews.models import Interview
 from tests.factories import PASSWORD, auth, job_payload
 from tests.interviews.simulate import strong_answer, take_interview
 from tests.live_server import live_server, server_env
-from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, axe_source, check_page
+from tests.web.browser import CHROMIUM, check_page, create_recruiter, log_in, new_page
 
 pytestmark = [
     pytest.mark.browser,
@@ -42,42 +38,6 @@ ANSWER = (
     "For example, I added an index and caching to a slow endpoint and cut p95 latency by 60%, "
     "weighing memory use against freshness of the data."
 )
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        yield chromium
-        await chromium.close()
-
-
-async def new_page(browser: Browser, **options: object) -> tuple[BrowserContext, Page]:
-    context = await browser.new_context(**options)  # type: ignore[arg-type]
-    # axe-core goes into every document before the page's own scripts run.
-    await context.add_init_script(path=axe_source())
-    page = await context.new_page()
-    page.set_default_timeout(15_000)
-    return context, page
-
-
-async def create_recruiter(app: object) -> str:
-    maker = app.state.sessionmaker  # type: ignore[attr-defined]
-    email = f"recruiter-{uuid.uuid4().hex[:8]}@example.com"
-    async with maker() as session:
-        data = UserCreate(email=email, password=PASSWORD, full_name="Rita Recruiter")
-        await register_user(session, data, role=UserRole.recruiter)
-        await session.commit()
-    return email
-
-
-async def log_in(page: Page, base: str, email: str) -> None:
-    await page.goto(f"{base}/login")
-    await page.get_by_label("Email").fill(email)
-    await page.get_by_label("Password").fill(PASSWORD)
-    await page.get_by_role("button", name="Log in").click()
 
 
 async def strong_applicant(base: str, job_id: str) -> None:
