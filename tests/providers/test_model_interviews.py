@@ -265,6 +265,41 @@ async def test_json_schema_rejected_falls_back_to_json_mode_once(
     assert not any(m["metadata"].get("fallback") for m in transcript)
 
 
+async def test_llama_cpp_gets_the_schema_as_a_grammar_and_bad_content_keeps_the_mode(
+    client: AsyncClient, app: Any, fake_openai: FakeOpenAI
+) -> None:
+    """llama.cpp answers 500 to json_schema; json_object then carries the task's schema
+    (its servers compile it into a grammar). A reply of the right shape whose content
+    fails a check is repaired in the same mode: stepping down would drop the grammar."""
+    two_questions = json.dumps({"question": "What is a list? And what is a tuple? Why?"})
+    refused: list[str] = []
+
+    def llama_cpp(call: Call) -> Reply:
+        if call.response_format == "json_schema":
+            return Reply(status=500, content="json_schema is not supported")
+        if call.task == "question" and not refused:
+            refused.append(call.task)
+            return Reply(content=two_questions)
+        return naive_model(call)
+
+    fake_openai.script = llama_cpp
+    token, started = await _job_linked(client, app)
+    await take_interview(client, token, started, strong_answer)
+    assert refused, "a question with content the checks refuse was sent"
+    calls = fake_openai.calls
+    assert calls[0].response_format == "json_schema"
+    assert {c.response_format for c in calls[1:]} == {"json_object"}, "the mode stays"
+    wanted = {"question": {"question"}, "evaluation": {"claims", "misconceptions"}}
+    for call in calls[1:]:
+        schema = call.body["response_format"]["schema"]
+        assert wanted.get(call.task, set()) <= set(schema["properties"]), call.task
+        if call.task == "evaluation":
+            claims = schema["properties"]["claims"]
+            assert claims["maxItems"] >= 1 and claims["items"]["properties"]["quote"]["maxLength"]
+    transcript = await full_transcript(client, token, started["id"])
+    assert sum(1 for m in transcript if m["metadata"].get("fallback")) == 0
+
+
 async def test_unknown_model_counts_tokens_without_a_cost(
     client: AsyncClient, app: Any, settings: Settings, fake_openai: FakeOpenAI
 ) -> None:

@@ -8,10 +8,14 @@ with everything else ours, because servers that speak "the OpenAI API" differ wi
   reply cut off by ``max_tokens`` (``finish_reason: length``) is a failed attempt with
   its own reason, never an exception that reaches the interview.
 - **Structured output that small models can follow.** A JSON schema built per request is
-  sent in every mode: as ``json_schema`` response format, and in the prompt for
-  ``json_object`` and plain modes. With ``auto`` the provider steps down one mode on any
-  failure of a richer mode (an error status, or a reply the schema refuses) and keeps
-  using the mode that works for this server.
+  sent in every mode: as ``json_schema`` response format; with ``json_object`` in the
+  response format too (llama.cpp's servers compile it into a grammar the sampling must
+  follow) and in the prompt; in the prompt alone in plain mode. With ``auto`` the
+  provider steps down one mode on any failure of a richer mode (an error status, or a
+  reply that is not the schema's JSON) and keeps using the mode that works for this
+  server. A reply of the right shape whose content fails a check (two questions, a
+  quote the answer does not contain) is the model's failing, not the mode's: it is
+  repaired, and the mode stays.
 - **Repair, not repetition.** A reply that cannot be used is retried with the model's
   reply and a short message saying what was wrong.
 - **Time.** Each attempt has a timeout; all attempts of a request share a budget; all
@@ -59,6 +63,7 @@ from hireloop.engine.providers.builtin import builtin_evaluation, builtin_questi
 from hireloop.engine.providers.tasks import (
     ChatMessages,
     InvalidOutput,
+    MalformedReply,
     Task,
     evaluation_chat,
     evaluation_task,
@@ -386,7 +391,8 @@ class OpenAIProvider:
                 spent.reason = "invalid_output"
                 retry_after = None
                 log.info("ai_invalid_output", task=task.name, error=str(failure), mode=mode)
-                self._step_down(mode, failure)
+                if isinstance(failure, MalformedReply):
+                    self._step_down(mode, failure)
                 conversation = self._repair(messages, completion.text, str(failure))
             else:
                 await breaker.succeeded()
@@ -518,7 +524,9 @@ class OpenAIProvider:
                 }
             }
         if mode == "json_object":
-            return {"response_format": {"type": "json_object"}}
+            # llama.cpp's servers turn "schema" into a grammar that the model's sampling
+            # must follow; servers that do not know the key ignore it.
+            return {"response_format": {"type": "json_object", "schema": task.schema}}
         return {}
 
     def _client_for_loop(self) -> AsyncOpenAI:

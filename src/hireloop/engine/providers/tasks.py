@@ -52,6 +52,7 @@ from hireloop.engine.providers.base import (
 from hireloop.engine.schema import Question
 
 MIN_QUOTE_WORDS = 3
+MAX_QUOTE_CHARS = 400
 MIN_QUESTION_CHARS, MAX_QUESTION_CHARS = 15, 600
 MAX_QUESTION_MARKS, MAX_QUESTION_SENTENCES = 2, 4
 MAX_SUMMARY_CHARS = 500
@@ -63,6 +64,12 @@ ChatMessages = list[dict[str, str]]
 
 class InvalidOutput(ValueError):
     """The model replied, but not with what the task allows."""
+
+
+class MalformedReply(InvalidOutput):
+    """The reply is not the JSON the schema describes: a structured-output mode that lets
+    this through is not working for this server (``auto`` steps down from it). Any other
+    InvalidOutput is the model's content failing a check, whatever the mode."""
 
 
 @dataclass(frozen=True)
@@ -102,11 +109,14 @@ def evaluation_task(question: Question) -> Task:
                 "id": {"type": "string", "enum": ids or [""], "description": f"the {what} id"},
                 "quote": {
                     "type": "string",
+                    # Bounded, so a grammar-constrained small model cannot run on inside
+                    # a string until it is cut off.
+                    "maxLength": MAX_QUOTE_CHARS,
                     "description": "the answer's own words that state it, copied exactly",
                 },
             }
         )
-        return {"type": "array", "items": item}
+        return {"type": "array", "items": item, "maxItems": max(len(ids), 1)}
 
     return Task(
         "evaluation",
@@ -261,7 +271,7 @@ _FENCE = re.compile(r"```[a-zA-Z]*\s*(.*?)```", re.DOTALL)
 def extract_json(text: str | None) -> Any:
     """The JSON object in a reply: bare, inside a code fence, or amid prose."""
     if not text or not text.strip():
-        raise InvalidOutput("the reply was empty")
+        raise MalformedReply("the reply was empty")
     candidates = [m.group(1) for m in _FENCE.finditer(text)] + [text]
     decoder = json.JSONDecoder()
     for candidate in candidates:
@@ -277,7 +287,7 @@ def extract_json(text: str | None) -> Any:
                 return value
             except json.JSONDecodeError:
                 start = candidate.find("{", start + 1)
-    raise InvalidOutput("it held no JSON object")
+    raise MalformedReply("it held no JSON object")
 
 
 class _Strict(BaseModel):
@@ -317,13 +327,13 @@ class _SummaryOut(_Strict):
 def _validated(model: type[_Strict], text: str | None) -> Any:
     data = extract_json(text)
     if not isinstance(data, dict):
-        raise InvalidOutput("the JSON was not an object")
+        raise MalformedReply("the JSON was not an object")
     try:
         return model.model_validate(data)
     except ValidationError as error:
         problem = error.errors()[0]
         where = ".".join(str(part) for part in problem["loc"]) or "the object"
-        raise InvalidOutput(f"{where}: {problem['msg']}") from error
+        raise MalformedReply(f"{where}: {problem['msg']}") from error
 
 
 _NUMBERED_LINE = re.compile(r"(?m)^\s*(?:\d+[.)]|[-*•])\s+\S")
@@ -454,8 +464,8 @@ def parse_evaluation(text: str | None, request: EvaluationRequest) -> Verdict:
     wrong = {m.id: m for m in question.misconceptions}
     unknown = [c.id for c in out.claims if c.id not in claim_text]
     unknown += [m.id for m in out.misconceptions if m.id not in wrong and m.id]
-    if unknown:
-        raise InvalidOutput(f"unknown ids: {', '.join(unknown)}")
+    if unknown:  # the schema's enum: a mode that enforced it would not let these through
+        raise MalformedReply(f"unknown ids: {', '.join(unknown)}")
     sources = [request.answer] + ([request.original_answer] if request.original_answer else [])
     builtin = integrity_findings(question, sources)
     found = Findings(
