@@ -135,6 +135,18 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
             raise
 
 
+async def commit_before_slow_call(session: AsyncSession) -> None:
+    """End the transaction now, before a call that may take seconds (a language model).
+
+    Every write so far becomes durable and every row lock is released, so a slow model
+    never blocks other requests (on SQLite: the whole database). The caller must lock
+    and re-read what it relies on afterwards (``relock_interview``), because another
+    request may change it meanwhile. The one place a service commits mid-request, so
+    such commits are easy to find.
+    """
+    await session.commit()
+
+
 # scope="function": the commit runs before the response is sent, never after.
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 

@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hireloop.auth.models import User
 from hireloop.config import Settings
-from hireloop.db import utcnow
+from hireloop.db import commit_before_slow_call, utcnow
 from hireloop.engine.loop import EngineState
 from hireloop.engine.providers import (
     InterviewProvider,
@@ -120,12 +120,12 @@ async def submit_answer(
         stream=stream,
     )
     if with_model:
-        await session.commit()  # release the lock while the model thinks
+        await commit_before_slow_call(session)  # the model judges and words next
     turn = await _decide(inputs)
     if turn.stop is not None:
         earlier = await answer_records(session, interview.id)
         if with_model:
-            await session.commit()  # that read's transaction ends before the model's call
+            await commit_before_slow_call(session)  # the model words the results
         results = results_for(
             interview, turn.state, {**earlier, **_as_record(turn.answer)}, settings
         )

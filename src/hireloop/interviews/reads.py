@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hireloop.applications.models import Application
 from hireloop.auth.models import User
 from hireloop.config import Settings
+from hireloop.engine.loop import EngineState
 from hireloop.errors import Conflict
 from hireloop.interviews.models import (
     AssessmentResult,
@@ -17,6 +18,7 @@ from hireloop.interviews.models import (
     InterviewMessage,
     InterviewStatus,
 )
+from hireloop.interviews.schemas import Progress
 from hireloop.interviews.service import readable_interview
 
 
@@ -80,3 +82,22 @@ async def application_of(session: AsyncSession, interview: Interview) -> Applica
     if interview.application_id is None:
         return None
     return await session.get(Application, interview.application_id)
+
+
+def progress_of(state: EngineState, settings: Settings) -> Progress:
+    """Each planned skill in one place: asked already, asked now, or still to come."""
+    levels = state.skill_levels
+    current = state.cursor.skill_id
+    asked = {s.id for s in state.skill_plan if s.id in levels and levels[s.id].primary_questions}
+    # A skill closed without a question (its pack had none left) is not to come either.
+    skipped = {s.id for s in state.skill_plan if s.id in levels and levels[s.id].closed}
+    return Progress(
+        question_number=state.questions_asked_count,
+        max_questions=settings.max_questions,
+        difficulty=state.current_difficulty_level,
+        skills_done=[s.name for s in state.skill_plan if s.id in asked and s.id != current],
+        skill_current=next((s.name for s in state.skill_plan if s.id == current), None),
+        skills_pending=[
+            s.name for s in state.skill_plan if s.id not in asked | skipped | {current}
+        ],
+    )

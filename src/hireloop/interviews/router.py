@@ -12,7 +12,6 @@ from hireloop.auth.dependencies import CurrentUser
 from hireloop.auth.models import User
 from hireloop.config import Settings, settings_of
 from hireloop.db import SessionDep
-from hireloop.engine.loop import EngineState
 from hireloop.errors import error_responses
 from hireloop.interviews import answers, reads, service, start, streaming
 from hireloop.interviews.models import (
@@ -34,7 +33,6 @@ from hireloop.interviews.schemas import (
     InterviewStartRequest,
     InterviewStartResponse,
     MessageRead,
-    Progress,
     SessionRead,
     TranscriptPage,
 )
@@ -85,25 +83,6 @@ def session_read(row: InterviewSession, interview: Interview, viewer: User) -> S
             if isinstance(level, dict)
         }
     return read
-
-
-def progress_of(state: EngineState, settings: Settings) -> Progress:
-    """Each planned skill in one place: asked already, asked now, or still to come."""
-    levels = state.skill_levels
-    current = state.cursor.skill_id
-    asked = {s.id for s in state.skill_plan if s.id in levels and levels[s.id].primary_questions}
-    # A skill closed without a question (its pack had none left) is not to come either.
-    skipped = {s.id for s in state.skill_plan if s.id in levels and levels[s.id].closed}
-    return Progress(
-        question_number=state.questions_asked_count,
-        max_questions=settings.max_questions,
-        difficulty=state.current_difficulty_level,
-        skills_done=[s.name for s in state.skill_plan if s.id in asked and s.id != current],
-        skill_current=next((s.name for s in state.skill_plan if s.id == current), None),
-        skills_pending=[
-            s.name for s in state.skill_plan if s.id not in asked | skipped | {current}
-        ],
-    )
 
 
 @router.post(
@@ -178,7 +157,7 @@ async def get_interview(
     return InterviewDetail(
         **InterviewRead.model_validate(interview).model_dump(),
         session=session_read(row, interview, user) if row else None,
-        progress=progress_of(service.engine_state(row), settings) if row else None,
+        progress=reads.progress_of(service.engine_state(row), settings) if row else None,
         current_question=message_read(current, interview, user) if current else None,
     )
 
@@ -230,7 +209,7 @@ def _turn_response(result: TurnResult, user: User, settings: Settings) -> Answer
             if nxt is not None and nxt.message_type is MessageType.ai_question
             else None
         ),
-        progress=progress_of(state, settings),
+        progress=reads.progress_of(state, settings),
         interview_complete=interview.status is InterviewStatus.completed,
     )
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload
 from hireloop.applications.models import Application, ApplicationStatus
 from hireloop.auth.models import User, UserRole
 from hireloop.config import Settings
-from hireloop.db import utcnow
+from hireloop.db import commit_before_slow_call, utcnow
 from hireloop.engine.knowledge import get_knowledge
 from hireloop.engine.loop import AdaptiveLoop, EngineState, LoopConfig
 from hireloop.engine.planner import skill_questions
@@ -375,7 +375,7 @@ async def finish_by_candidate(
         results = results_for(
             interview, state, await answer_records(session, interview.id), settings
         )
-        await session.commit()  # release the lock while the model words the results
+        await commit_before_slow_call(session)  # the model words the results
         worded, wording, reply = await ai.word_results(
             provider,
             settings,

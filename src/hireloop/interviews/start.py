@@ -15,7 +15,7 @@ from hireloop.applications.models import Application, ApplicationStatus
 from hireloop.applications.service import role_type_for_job
 from hireloop.auth.models import User
 from hireloop.config import Settings
-from hireloop.db import utcnow
+from hireloop.db import commit_before_slow_call, utcnow
 from hireloop.engine.knowledge import ROLE_TYPES, get_knowledge
 from hireloop.engine.loop import EngineState, SkillState
 from hireloop.engine.planner import build_skill_plan, opening_text
@@ -283,7 +283,7 @@ async def _word_ahead(
     again and checks everything anew. ``draft`` is not in the session (a new interview,
     or a copy of a stored one), because planning records the resume on it."""
     opening = await _plan_opening(session, draft, job, settings, active)
-    await session.commit()
+    await commit_before_slow_call(session)  # the model words the first question
     turn, reply = await ai.word_opening_question(settings, draft, opening.state, opening.turn, job)
     assert opening.turn.question_id is not None
     return _WordedAhead(opening.turn.question_id, turn, reply)

@@ -17,7 +17,6 @@ from hireloop.engine.knowledge import get_knowledge
 from hireloop.interviews import answers, reads, service
 from hireloop.interviews.briefing import briefing_for, clock_for
 from hireloop.interviews.models import Interview, InterviewStatus, MessageType
-from hireloop.interviews.router import progress_of
 from hireloop.interviews.schemas import ANSWER_MAX_CHARS, AnswerCreate
 from hireloop.interviews.service import TurnResult
 from hireloop.interviews.streaming import stream_turn
@@ -47,7 +46,7 @@ async def interview_context(
     settings = settings_of(request)
     _, messages = await reads.transcript(session, user, interview.id, settings, 0, TRANSCRIPT_LIMIT)
     progress = (
-        progress_of(service.engine_state(interview.session), settings)
+        reads.progress_of(service.engine_state(interview.session), settings)
         if interview.session
         else None
     )
@@ -145,7 +144,7 @@ async def answer(
 
 def _page_turn(turn: TurnResult, interview_id: uuid.UUID, settings: Settings) -> dict[str, Any]:
     """What the page's script needs after a turn."""
-    progress = progress_of(service.engine_state(turn.state), settings)
+    progress = reads.progress_of(service.engine_state(turn.state), settings)
     nxt = turn.next_message
     question = None
     if nxt is not None and nxt.message_type is MessageType.ai_question:
