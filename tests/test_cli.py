@@ -85,6 +85,18 @@ def test_migrate_seed_idempotently_and_create_user(tmp_path: Path, empty_databas
     assert duplicate.stderr == "hireloop create-user: error: Email already registered\n"
 
 
+def test_sweep_marks_idle_interviews_abandoned_from_cron(
+    tmp_path: Path, empty_database_url: str
+) -> None:
+    env = _env(tmp_path, empty_database_url)
+    assert _run(["migrate"], env).returncode == 0
+    swept = _run(["sweep"], env | {"HIRELOOP_IDLE_ABANDON_MINUTES": "30"})
+    assert swept.returncode == 0, swept.stderr
+    assert swept.stdout.strip() == (
+        "0 idle interviews marked abandoned (no answer for 30 minutes)."
+    )
+
+
 def test_secret_is_generated_once_with_private_permissions(tmp_path: Path) -> None:
     from hireloop.config import Settings
 

@@ -128,6 +128,21 @@ def _user_input_problem(exc: ValidationError) -> str:
     return "; ".join(problems)
 
 
+def cmd_sweep(settings: Settings, _args: argparse.Namespace) -> int:
+    from hireloop.db import utcnow
+    from hireloop.interviews.service import sweep_idle_interviews
+
+    swept = _run_in_session(
+        settings, lambda session: sweep_idle_interviews(session, settings, utcnow())
+    )
+    print(
+        f"{swept} idle interview{'' if swept == 1 else 's'} marked abandoned "
+        f"(no answer for {settings.idle_abandon_minutes} minutes).",
+        flush=True,
+    )
+    return 0
+
+
 def cmd_create_user(settings: Settings, args: argparse.Namespace) -> int:
     from hireloop.auth.models import UserRole
     from hireloop.auth.schemas import UserCreate
@@ -278,6 +293,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(handler=cmd_serve)
 
     command("migrate", "apply the database migrations").set_defaults(handler=cmd_migrate)
+
+    command(
+        "sweep",
+        "mark interviews left without an answer past the idle limit abandoned",
+        "Mark interviews left without an answer for HIRELOOP_IDLE_ABANDON_MINUTES abandoned. "
+        "The server does this every HIRELOOP_IDLE_SWEEP_SECONDS; with that set to 0, run "
+        "this from cron instead.",
+    ).set_defaults(handler=cmd_sweep)
 
     seed = command("seed", "load the demo job postings (a second run adds nothing)")
     seed.add_argument(

@@ -109,6 +109,14 @@ class Settings(BaseSettings):
         ge=1,
         description="an interview left without an answer this long is marked abandoned",
     )
+    idle_sweep_seconds: int = Field(
+        default=60,
+        ge=0,
+        description=(
+            "how often the server marks idle interviews abandoned "
+            "(0: never; run `hireloop sweep` from cron instead)"
+        ),
+    )
 
     ai_provider: Literal["builtin", "openai"] = Field(
         default="builtin",

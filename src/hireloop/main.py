@@ -18,6 +18,7 @@ from hireloop.engine.providers import close_providers
 from hireloop.errors import install_error_handlers
 from hireloop.health import router as health_router
 from hireloop.interviews.router import router as interviews_router
+from hireloop.interviews.sweeper import idle_sweeper
 from hireloop.jobs.router import router as jobs_router
 from hireloop.logging import RequestIdMiddleware, configure_logging
 from hireloop.ratelimit import create_rate_limiter
@@ -56,7 +57,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.sessionmaker = create_sessionmaker(engine)
         app.state.rate_limiter = create_rate_limiter(settings)
         try:
-            yield
+            async with idle_sweeper(app.state.sessionmaker, settings):
+                yield
         finally:
             await close_providers()  # a language model's HTTP connections, if any
             await app.state.rate_limiter.aclose()

@@ -14,6 +14,7 @@ from sqlalchemy import update
 from hireloop.auth.models import UserRole
 from hireloop.db import utcnow
 from hireloop.interviews.models import Interview, InterviewSession
+from hireloop.interviews.sweeper import sweep_once
 from hireloop.main import create_app
 from tests.factories import apply, auth, create_job, create_staff_user, register_candidate
 from tests.interviews.simulate import full_transcript, strong_answer, take_interview
@@ -241,10 +242,7 @@ async def test_a_new_server_process_continues_the_interview(
     assert detail["status"] == "completed"
 
 
-async def test_idle_interview_becomes_abandoned(
-    client: AsyncClient, app: Any, settings: Any
-) -> None:
-    _, token, _, started = await _started(client, app)
+async def _left_idle(app: Any, settings: Any, started: dict[str, Any]) -> None:
     long_ago = utcnow() - timedelta(minutes=settings.idle_abandon_minutes + 1)
     async with app.state.sessionmaker() as session:
         await session.execute(
@@ -253,14 +251,51 @@ async def test_idle_interview_becomes_abandoned(
             .values(last_activity_at=long_ago)
         )
         await session.commit()
+
+
+async def test_an_idle_interview_is_refused_then_swept_and_never_ended_by_a_read(
+    client: AsyncClient, app: Any, settings: Any
+) -> None:
+    _, token, _, started = await _started(client, app)
+    _, _, _, active = await _started(client, app)
+    await _left_idle(app, settings, started)
+
+    async def status() -> str:
+        detail = await client.get(_url(started), headers=auth(token))
+        return str(detail.json()["status"])
+
+    # Reading changes nothing, however often.
+    assert [await status() for _ in range(2)] == ["in_progress", "in_progress"]
+    # Answering an idle interview is refused, as if it were already ended.
     answer = await client.post(
         _url(started, "/messages"),
         json={"content": "hi", "question_id": started["first_question"]["id"]},
         headers=auth(token),
     )
     assert answer.status_code == 409
-    detail = (await client.get(_url(started), headers=auth(token))).json()
-    assert detail["status"] == "abandoned"
+    assert answer.json()["code"] == "interview_not_in_progress"
+    # The sweep records it; the interview still in use is left alone; a second sweep is a no-op.
+    assert await sweep_once(app.state.sessionmaker, settings) == 1
+    assert await status() == "abandoned"
+    assert await sweep_once(app.state.sessionmaker, settings) == 0
+    async with app.state.sessionmaker() as session:
+        still = await session.get(Interview, uuid.UUID(active["id"]))
+        assert still is not None and still.status.value == "in_progress"
+
+
+async def test_the_server_sweeps_idle_interviews_in_the_background(
+    client: AsyncClient, app: Any, settings: Any
+) -> None:
+    _, token, _, started = await _started(client, app)
+    await _left_idle(app, settings, started)
+    sweeping = create_app(settings.model_copy(update={"idle_sweep_seconds": 1}))
+    async with sweeping.router.lifespan_context(sweeping):
+        for _ in range(100):
+            detail = await client.get(_url(started), headers=auth(token))
+            if detail.json()["status"] == "abandoned":
+                break
+            await asyncio.sleep(0.1)
+    assert detail.json()["status"] == "abandoned"
 
 
 async def test_time_limit_ends_the_interview(client: AsyncClient, app: Any, settings: Any) -> None:

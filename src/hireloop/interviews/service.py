@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
@@ -117,8 +117,7 @@ async def readable_interview(
     interview = await load_interview(session, interview_id)
     if not can_read(interview, user):
         raise Forbidden(NOT_AUTHORIZED)
-    expire_if_idle(interview, settings, utcnow())
-    return interview
+    return interview  # reads never write: idle interviews are ended by sweep_idle_interviews
 
 
 async def owned_interview(
@@ -138,12 +137,28 @@ async def owned_interview(
 
 
 def expire_if_idle(interview: Interview, settings: Settings, now: datetime) -> None:
-    """Interviews left untouched past the idle limit become abandoned (checked lazily)."""
+    """A write to an interview left untouched past the idle limit finds it abandoned (and
+    is refused), even before the next sweep records that."""
     row = interview.session
     if interview.status is not InterviewStatus.in_progress or row is None:
         return
     if now - row.last_activity_at > timedelta(minutes=settings.idle_abandon_minutes):
         interview.status = InterviewStatus.abandoned
+
+
+async def sweep_idle_interviews(session: AsyncSession, settings: Settings, now: datetime) -> int:
+    """Mark every interview left without an answer past the idle limit abandoned, in one
+    statement; how many. Run by the server every ``idle_sweep_seconds`` and by
+    ``hireloop sweep``; safe to run from several processes at once."""
+    cutoff = now - timedelta(minutes=settings.idle_abandon_minutes)
+    idle = select(InterviewSession.interview_id).where(InterviewSession.last_activity_at < cutoff)
+    swept = await session.execute(
+        update(Interview)
+        .where(Interview.status == InterviewStatus.in_progress, Interview.id.in_(idle))
+        .values(status=InterviewStatus.abandoned, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(swept, "rowcount", 0) or 0)
 
 
 def require_in_progress(interview: Interview) -> InterviewSession:
