@@ -16,6 +16,7 @@ import pytest
 from httpx import AsyncClient
 
 from hireloop.auth.models import UserRole
+from hireloop.jobs import search
 from tests.factories import create_job, create_staff_user
 
 JOBS = "/api/v1/job-postings"
@@ -107,8 +108,17 @@ EXPECTED: list[tuple[str, list[str], set[str]]] = [
 ]
 
 
+@pytest.fixture(params=["few matches", "many matches"])
+def tier_reading(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both ways a tier is read: its few matches ordered directly, or (as when a word is
+    common) newest first through the whole list. The order must not depend on which."""
+    if request.param == "many matches":
+        monkeypatch.setattr(search, "RARE_TIER_MATCHES", 0)
+    return str(request.param)
+
+
 @pytest.fixture
-async def postings(client: AsyncClient, app: object) -> dict[str, str]:
+async def postings(client: AsyncClient, app: object, tier_reading: str) -> dict[str, str]:
     recruiter = await create_staff_user(app, UserRole.recruiter)
     ids = {}
     for key, fields in POSTINGS.items():

@@ -126,14 +126,39 @@ async def ranked_ids(
         if prefix and not has_prefixes:
             break  # the prefix tiers would repeat the whole-word ones
         # Up to len(found) rows of this tier were already found in an earlier one.
-        stmt = (
-            postings.with_only_columns(JobPosting.id)
-            .where(matches(dialect, words, field, prefix))
-            .order_by(JobPosting.created_at.desc(), JobPosting.id.desc())
-            .limit(wanted + len(found))
+        ids = await _tier_ids(
+            session, postings, matches(dialect, words, field, prefix), wanted + len(found)
         )
-        ids = list(await session.scalars(stmt))
         found.update(dict.fromkeys(ids))
         if len(found) >= wanted:
             break  # this tier had enough rows; every tier before it was read to its end
     return list(found)[skip:wanted]
+
+
+# A tier with at most this many matches is read whole through the word index, then
+# ordered; one with more is read newest first, checking each posting's words.
+RARE_TIER_MATCHES = 500
+
+
+async def _tier_ids(
+    session: AsyncSession, postings: Select[Any], tier: ColumnElement[bool], wanted: int
+) -> list[uuid.UUID]:
+    """Up to ``wanted`` ids of ``postings`` in the tier, newest first.
+
+    Reading newest first and stopping at ``wanted`` is fast when matches are common, but
+    a word the planner thinks common and is not (none of 1M titles say "kubernetes")
+    makes it read the whole table: seconds. So a capped probe through the word index
+    (no order, no filters) decides first; a rare tier's few ids are then ordered directly.
+    """
+    probe = select(JobPosting.id).where(tier).limit(RARE_TIER_MATCHES + 1)
+    hits = list(await session.scalars(probe))
+    if not hits:
+        return []
+    narrowed = JobPosting.id.in_(hits) if len(hits) <= RARE_TIER_MATCHES else tier
+    stmt = (
+        postings.with_only_columns(JobPosting.id)
+        .where(narrowed)
+        .order_by(JobPosting.created_at.desc(), JobPosting.id.desc())
+        .limit(wanted)
+    )
+    return list(await session.scalars(stmt))
