@@ -300,6 +300,42 @@ async def test_llama_cpp_gets_the_schema_as_a_grammar_and_bad_content_keeps_the_
     assert sum(1 for m in transcript if m["metadata"].get("fallback")) == 0
 
 
+async def test_stepping_down_a_format_is_not_a_retry(
+    client: AsyncClient, app: Any, settings: Settings, fake_openai: FakeOpenAI
+) -> None:
+    """With no retries allowed, llama.cpp's 500 to json_schema still leaves the call its
+    json_object attempt: another format is a new start, not a second try."""
+    settings.ai_max_retries = 0
+    fake_openai.script = schema_mode_500
+    _, started = await _job_linked(client, app)
+    meta = started["first_question"]["metadata"]
+    assert meta["fallback"] is False and meta["attempts"] == 2
+    assert [c.response_format for c in fake_openai.calls] == ["json_schema", "json_object"]
+
+
+async def test_a_format_that_worked_is_kept_through_a_bad_reply(
+    client: AsyncClient, app: Any, fake_openai: FakeOpenAI
+) -> None:
+    """Once json_schema has given usable replies, one reply that is not JSON (a bad
+    sample, a proxy's hiccup) is repaired in the same mode, not taken as the format
+    failing for good."""
+    garbled: list[int] = []
+
+    def one_bad_reply(call: Call) -> Reply:
+        if call.task == "evaluation" and not garbled:
+            garbled.append(len(fake_openai.calls))
+            return Reply(content="Sure! The candidate did well.")
+        return naive_model(call)
+
+    fake_openai.script = one_bad_reply
+    token, started = await _job_linked(client, app)
+    await take_interview(client, token, started, strong_answer)
+    assert garbled, "the bad reply was sent"
+    assert {c.response_format for c in fake_openai.calls} == {"json_schema"}
+    transcript = await full_transcript(client, token, started["id"])
+    assert not any(m["metadata"].get("fallback") for m in transcript)
+
+
 async def test_unknown_model_counts_tokens_without_a_cost(
     client: AsyncClient, app: Any, settings: Settings, fake_openai: FakeOpenAI
 ) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from hireloop.engine.judge.verdict import (
     KEYWORD_STUFFING,
+    MODEL_SUSPECTS_INSTRUCTIONS,
     PROMPT_INJECTION,
     THRESHOLDS,
     ClaimEvidence,
@@ -36,6 +37,7 @@ class Findings:
     credited: dict[str, ClaimEvidence] = field(default_factory=dict)
     misconceptions: dict[str, MisconceptionFound] = field(default_factory=dict)
     injection: bool = False
+    model_suspects_instructions: bool = False  # the model said so; unverified, so only a flag
     nothing_to_judge: bool = False  # empty, gibberish or only punctuation
     stuffing: bool = False
     admits_not_knowing: bool = False
@@ -70,6 +72,8 @@ def score(question: Question, found: Findings) -> Verdict:
         credited = []
         credited_ids = set()
         return verdict(0.0, Signal.off_topic)
+    if found.model_suspects_instructions:
+        flags.append(MODEL_SUSPECTS_INSTRUCTIONS)
     if found.nothing_to_judge:
         return verdict(0.0, Signal.off_topic if found.word_count else Signal.weak)
 

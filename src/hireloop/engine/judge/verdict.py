@@ -15,6 +15,9 @@ from pydantic import BaseModel, Field
 EVALUATOR_VERSION = "claims-1"
 
 PROMPT_INJECTION = "prompt_injection"
+# A language model judged that the answer addresses the grader, and the built-in checks
+# found no instruction: a person should look, but the score stands on its verified quotes.
+MODEL_SUSPECTS_INSTRUCTIONS = "model_suspects_instructions"
 KEYWORD_STUFFING = "keyword_stuffing"
 
 

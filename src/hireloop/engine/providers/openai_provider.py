@@ -206,6 +206,9 @@ class OpenAIProvider:
         self._sleep = sleep
         self._jitter = jitter
         self._format = "json_schema" if settings.ai_response_format == "auto" else None
+        # Once the mode in use has given a usable reply it stays: a later failure is that
+        # call's (a hiccup, a bad sample), not the format's.
+        self._format_proven = False
         self._client: AsyncOpenAI | None = None
         self._client_loop: asyncio.AbstractEventLoop | None = None
         self._breaker: Breaker | None = None
@@ -337,6 +340,7 @@ class OpenAIProvider:
             return None
         await stream.show(value.text)
         await breaker.succeeded()
+        self._format_proven = self._format_proven or mode == self._format
         return ProviderReply(
             value=value, provider=OPENAI, model=self.model, attempts=1, usage=usage
         )
@@ -366,13 +370,15 @@ class OpenAIProvider:
             spent.reason = "circuit_open"
             return self._fallback(task, fallback, spent)
         conversation = list(messages)
-        for attempt in range(settings.ai_max_retries + 1):
+        retries = 0
+        while True:
             remaining = end - time.monotonic()
             if remaining <= 0:
                 spent.reason = "timeout"
                 break
             mode = self._mode()
             spent.calls += 1
+            stepped_down = False
             try:
                 completion = await self._complete(task, conversation, mode, remaining)
                 spent.usage += completion.usage
@@ -385,17 +391,20 @@ class OpenAIProvider:
                     conversation = self._repair(messages, failure.reply, "it was cut off")
                 if failure.status is None or failure.status >= 500:
                     await breaker.failed()  # the server, not the reply: count towards opening
-                if not (self._step_down(mode, failure) or failure.retryable):
+                stepped_down = self._step_down(mode, failure)
+                if not (stepped_down or failure.retryable):
                     break
             except InvalidOutput as failure:
                 spent.reason = "invalid_output"
                 retry_after = None
                 log.info("ai_invalid_output", task=task.name, error=str(failure), mode=mode)
-                if isinstance(failure, MalformedReply):
-                    self._step_down(mode, failure)
+                stepped_down = isinstance(failure, MalformedReply) and self._step_down(
+                    mode, failure
+                )
                 conversation = self._repair(messages, completion.text, str(failure))
             else:
                 await breaker.succeeded()
+                self._format_proven = self._format_proven or mode == self._format
                 return ProviderReply(
                     value=value,
                     provider=OPENAI,
@@ -403,10 +412,13 @@ class OpenAIProvider:
                     attempts=spent.calls,
                     usage=spent.usage,
                 )
-            if attempt == settings.ai_max_retries:
+            if stepped_down:
+                continue  # another format is a new start, not a retry: no wait, none used
+            if retries == settings.ai_max_retries:
                 break
+            retries += 1
             delay = backoff_delay(
-                attempt,
+                retries - 1,
                 settings.ai_backoff_seconds,
                 settings.ai_backoff_max_seconds,
                 retry_after,
@@ -495,10 +507,12 @@ class OpenAIProvider:
     def _step_down(self, mode: str, failure: Exception) -> bool:
         """With ``auto``, a failed richer mode gives way to the next one, remembered for this
         server. True when it stepped down (worth trying again at once)."""
-        if self._format is None or self._format != mode:
+        if self._format is None or self._format != mode or self._format_proven:
             return False
-        if isinstance(failure, CallFailed) and failure.status in (None, 429):
-            return False  # timeouts, refused connections, rate limits: not the format's fault
+        if isinstance(failure, CallFailed) and failure.status in (None, 429, 502, 503, 504):
+            # Timeouts, refused connections, rate limits, a server or gateway that is down:
+            # not the format's fault. (llama.cpp answers an unknown format with 500.)
+            return False
         index = FORMAT_MODES.index(mode)
         if index + 1 >= len(FORMAT_MODES):
             return False

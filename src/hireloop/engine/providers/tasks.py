@@ -52,12 +52,12 @@ from hireloop.engine.providers.base import (
 from hireloop.engine.schema import Question
 
 MIN_QUOTE_WORDS = 3
-MAX_QUOTE_CHARS = 400
+MAX_QUOTE_CHARS = 200  # a clause that states one claim; longer ones are glued sentences
 MIN_QUESTION_CHARS, MAX_QUESTION_CHARS = 15, 600
 MAX_QUESTION_MARKS, MAX_QUESTION_SENTENCES = 2, 4
 MAX_SUMMARY_CHARS = 500
 # Output limits per task, in tokens: a question is short; a verdict cites a few quotes.
-QUESTION_TOKENS, EVALUATION_TOKENS, SUMMARY_TOKENS = 200, 500, 700
+QUESTION_TOKENS, EVALUATION_TOKENS, SUMMARY_TOKENS = 200, 800, 700
 
 ChatMessages = list[dict[str, str]]
 
@@ -470,7 +470,11 @@ def parse_evaluation(text: str | None, request: EvaluationRequest) -> Verdict:
     builtin = integrity_findings(question, sources)
     found = Findings(
         word_count=builtin.word_count,
-        injection=builtin.injection or out.instruction_attempt,
+        injection=builtin.injection,
+        # A small model says this of honest answers too: it may ask for a person's look,
+        # not zero an answer. Instructions cannot buy credit anyway: every credited quote
+        # is verified and must not address the grader.
+        model_suspects_instructions=out.instruction_attempt and not builtin.injection,
         nothing_to_judge=builtin.nothing_to_judge,
         stuffing=builtin.stuffing,
         admits_not_knowing=builtin.admits_not_knowing,
