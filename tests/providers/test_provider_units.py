@@ -11,6 +11,7 @@ import pytest
 from pydantic import SecretStr, ValidationError
 
 from hireloop.config import Settings
+from hireloop.engine.judge.builtin import judge_answer
 from hireloop.engine.knowledge import get_knowledge
 from hireloop.engine.providers import (
     BUILTIN,
@@ -114,19 +115,39 @@ def test_extract_json_skips_braces_that_are_not_json() -> None:
 
 
 def test_claims_count_only_with_quotes_the_answer_really_contains() -> None:
-    verdict = parse_evaluation(
-        _verdict(
-            [
-                ("mutability", "A tuple is IMMUTABLE once you create it"),  # case aside: verbatim
-                ("hashable-keys", "tuples are always perfect dictionary keys"),  # never written
-                ("records-vs-collections", "I use tuples for fixed-size records"),
-            ]
-        ),
-        _request(),
-    )
-    assert {c.id for c in verdict.credited} == {"mutability", "records-vs-collections"}
-    assert all(c.quote in GOOD_ANSWER for c in verdict.credited)
+    # The built-in reading finds nothing here; only the model's quotes can credit.
+    answer = "Honestly I mostly guess. Tuples are immutable, I read somewhere, unlike lists."
+    cited = [
+        ("mutability", "TUPLES ARE IMMUTABLE"),  # case aside: verbatim, but too short alone
+        ("hashable-keys", "tuples are always perfect dictionary keys"),  # never written
+    ]
+    verdict = parse_evaluation(_verdict(cited), _request(answer))
+    assert all(c.quote.lower() in answer.lower() for c in verdict.credited)
+    assert "hashable-keys" not in {c.id for c in verdict.credited}
     assert verdict.judge == "model"
+
+
+def test_a_model_that_misquotes_cannot_cost_a_claim_the_answer_states() -> None:
+    """SmolLM2 glued sentences into quotes the answer never contained, and an expert's
+    interview scored 0. What the built-in reading credits stays credited."""
+    builtin = judge_answer(QUESTION, GOOD_ANSWER)
+    assert builtin.credited, "the answer states claims the built-in judge finds"
+    garbled = [(c.id, c.quote + " and lists are lighter too") for c in builtin.credited]
+    for reply in (_verdict([]), _verdict(garbled)):
+        verdict = parse_evaluation(reply, _request())
+        assert {c.id for c in verdict.credited} == {c.id for c in builtin.credited}
+        assert verdict.score == builtin.score
+
+
+def test_a_quote_the_built_in_reading_finds_wrong_earns_nothing() -> None:
+    """Two of the claim's concepts, in the wrong relation: the model may not credit it."""
+    answer = "A list is immutable once created; a tuple can be changed in place."
+    verdict = parse_evaluation(
+        _verdict([("mutability", "A list is immutable once created; a tuple can be changed")]),
+        _request(answer),
+    )
+    assert "mutability" not in {c.id for c in verdict.credited}
+    assert verdict.score == 0
 
 
 def test_a_quote_that_does_not_name_the_claims_concepts_earns_nothing() -> None:
@@ -147,7 +168,11 @@ def test_the_score_follows_the_shared_rule_not_the_model() -> None:
         ),
         _request(),
     )
-    assert two.score == pytest.approx(min(1.0, 2 / QUESTION.claims_for_full_marks), abs=0.001)
+    credited = len(two.credited)
+    assert credited >= 2
+    assert two.score == pytest.approx(
+        min(1.0, credited / QUESTION.claims_for_full_marks), abs=0.001
+    )
 
 
 def test_unknown_claim_ids_are_invalid_output() -> None:
@@ -195,7 +220,7 @@ def test_a_misconception_the_model_cites_voids_its_claim() -> None:
         ),
         _request(answer),
     )
-    assert [m.id for m in verdict.misconceptions] == ["swapped-mutability"]
+    assert "swapped-mutability" in [m.id for m in verdict.misconceptions]
     assert verdict.score == 0
 
 

@@ -454,10 +454,15 @@ def _states_the_claim(question: Question, statement_id: str, quote: str) -> bool
 
 
 def parse_evaluation(text: str | None, request: EvaluationRequest) -> Verdict:
-    """The model's verdict, checked: every claim it credits must be stated, verbatim, in
-    the answer by words that name the claim's concepts; the built-in integrity checks
-    (instructions to the grader, nothing to judge, term lists) apply whatever it says;
-    and the score comes from the same rule as the built-in judge's."""
+    """The model's verdict, checked, on top of the built-in judge's reading.
+
+    The model may add what the built-in reading missed (a claim in plain words), never
+    take away what it found: a model that misquotes cannot cost a candidate a claim
+    stated clearly. What it adds must be stated verbatim in the answer, by words that
+    name the claim's concepts, in words the built-in reading does not find wrong (a
+    reversed order, a negation); the built-in integrity checks (instructions to the
+    grader, nothing to judge, term lists) apply whatever it says; and the score comes
+    from the same rule as the built-in judge's."""
     out: _EvaluationOut = _validated(_EvaluationOut, text)
     question = request.question
     claim_text = {c.id: c.text for c in question.claims}
@@ -470,6 +475,8 @@ def parse_evaluation(text: str | None, request: EvaluationRequest) -> Verdict:
     builtin = integrity_findings(question, sources)
     found = Findings(
         word_count=builtin.word_count,
+        credited=dict(builtin.credited),
+        misconceptions=dict(builtin.misconceptions),
         injection=builtin.injection,
         # A small model says this of honest answers too: it may ask for a person's look,
         # not zero an answer. Instructions cannot buy credit anyway: every credited quote
@@ -483,7 +490,11 @@ def parse_evaluation(text: str | None, request: EvaluationRequest) -> Verdict:
     )
     for item in out.claims:
         located = verbatim(item.quote, sources)
-        if located and _states_the_claim(question, item.id, located[0]):
+        if (
+            located
+            and _states_the_claim(question, item.id, located[0])
+            and not integrity_findings(question, [located[0]]).misconceptions
+        ):
             found.credited.setdefault(
                 item.id,
                 ClaimEvidence(
