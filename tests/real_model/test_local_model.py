@@ -182,6 +182,11 @@ async def test_a_real_small_model_runs_whole_interviews_and_what_it_gets_wrong_i
     for question in questions:
         assert question["content_text"].strip(), "every question shown has words"
     assert judged > 0
-    # Whatever the model said, a confidently wrong candidate does not pass.
+    # Issue 12's target: at least 80% of the model's calls accepted by the checks.
+    accepted = worded + evaluations.get("openai", 0)
+    assert accepted >= 0.8 * (len(questions) + judged), (accepted, len(questions) + judged)
+    # A careless model cannot take from an expert what the answers plainly state...
+    assert tallies["expert"]["results"]["overall_score"] >= 60
+    # ...and whatever the model said, a confidently wrong candidate does not pass.
     assert tallies["wrong"]["results"]["overall_score"] < 40
     assert tallies["wrong"]["results"]["recommendation"] in ("no", "lean_no", "needs_review")
