@@ -139,15 +139,30 @@ def test_a_model_that_misquotes_cannot_cost_a_claim_the_answer_states() -> None:
         assert verdict.score == builtin.score
 
 
-def test_a_quote_the_built_in_reading_finds_wrong_earns_nothing() -> None:
-    """Two of the claim's concepts, in the wrong relation: the model may not credit it."""
-    answer = "A list is immutable once created; a tuple can be changed in place."
-    verdict = parse_evaluation(
-        _verdict([("mutability", "A list is immutable once created; a tuple can be changed")]),
-        _request(answer),
-    )
+@pytest.mark.parametrize(
+    ("answer", "reversed_words"),
+    [
+        (
+            "A tuple is not immutable. Tuples of hashable items are hashable, so they can "
+            "be dict keys or set members; lists cannot.",
+            "A tuple is not immutable",
+        ),
+        (
+            "Tuples can be changed in place, lists are immutable. Tuples suit fixed-size "
+            "records and multiple return values; lists suit collections that grow.",
+            "Tuples can be changed in place, lists are immutable",
+        ),
+    ],
+)
+def test_a_claim_stated_wrongly_is_not_credited_whatever_the_model_quotes(
+    answer: str, reversed_words: str
+) -> None:
+    """The quote names the claim's concepts, verbatim, in the wrong relation (negated,
+    swapped): the built-in reading's misconception voids the claim the model cites."""
+    verdict = parse_evaluation(_verdict([("mutability", reversed_words)]), _request(answer))
     assert "mutability" not in {c.id for c in verdict.credited}
-    assert verdict.score == 0
+    assert "contradicts:mutability" in {m.id for m in verdict.misconceptions}
+    assert verdict.credited, "the answer's correct claim still counts"
 
 
 def test_a_quote_that_does_not_name_the_claims_concepts_earns_nothing() -> None:

@@ -459,10 +459,11 @@ def parse_evaluation(text: str | None, request: EvaluationRequest) -> Verdict:
     The model may add what the built-in reading missed (a claim in plain words), never
     take away what it found: a model that misquotes cannot cost a candidate a claim
     stated clearly. What it adds must be stated verbatim in the answer, by words that
-    name the claim's concepts, in words the built-in reading does not find wrong (a
-    reversed order, a negation); the built-in integrity checks (instructions to the
-    grader, nothing to judge, term lists) apply whatever it says; and the score comes
-    from the same rule as the built-in judge's."""
+    name the claim's concepts; a claim the built-in reading finds stated wrongly (a
+    reversed order, a negation) is voided by that misconception, whatever the model
+    quotes; the built-in integrity checks (instructions to the grader, nothing to
+    judge, term lists) apply whatever it says; and the score comes from the same rule
+    as the built-in judge's."""
     out: _EvaluationOut = _validated(_EvaluationOut, text)
     question = request.question
     claim_text = {c.id: c.text for c in question.claims}
@@ -490,11 +491,7 @@ def parse_evaluation(text: str | None, request: EvaluationRequest) -> Verdict:
     )
     for item in out.claims:
         located = verbatim(item.quote, sources)
-        if (
-            located
-            and _states_the_claim(question, item.id, located[0])
-            and not integrity_findings(question, [located[0]]).misconceptions
-        ):
+        if located and _states_the_claim(question, item.id, located[0]):
             found.credited.setdefault(
                 item.id,
                 ClaimEvidence(
