@@ -23,9 +23,9 @@ from hireloop.interviews.service import readable_interview
 
 
 async def get_results(
-    session: AsyncSession, user: User, interview_id: uuid.UUID, settings: Settings
+    session: AsyncSession, user: User, interview_id: uuid.UUID
 ) -> tuple[Interview, AssessmentResult]:
-    interview = await readable_interview(session, user, interview_id, settings)
+    interview = await readable_interview(session, user, interview_id)
     if interview.status is not InterviewStatus.completed:
         raise Conflict(
             f"Results are available once the interview is completed "
@@ -44,11 +44,10 @@ async def transcript(
     session: AsyncSession,
     user: User,
     interview_id: uuid.UUID,
-    settings: Settings,
     after_sequence: int,
     limit: int,
 ) -> tuple[Interview, list[InterviewMessage]]:
-    interview = await readable_interview(session, user, interview_id, settings)
+    interview = await readable_interview(session, user, interview_id)
     rows = await session.scalars(
         select(InterviewMessage)
         .where(

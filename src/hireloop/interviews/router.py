@@ -151,7 +151,7 @@ async def get_interview(
 ) -> InterviewDetail:
     """One interview with its session state: the candidate's, or for the job's recruiter."""
     settings = settings_of(request)
-    interview = await service.readable_interview(session, user, interview_id, settings)
+    interview = await service.readable_interview(session, user, interview_id)
     row = interview.session
     current = await service.open_question(session, interview)
     return InterviewDetail(
@@ -267,9 +267,7 @@ async def get_transcript(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> TranscriptPage:
     """The transcript in order, a page at a time (by sequence number)."""
-    interview, messages = await reads.transcript(
-        session, user, interview_id, settings_of(request), after_sequence, limit
-    )
+    interview, messages = await reads.transcript(session, user, interview_id, after_sequence, limit)
     return TranscriptPage(
         items=[message_read(m, interview, user) for m in messages],
         next_after_sequence=messages[-1].sequence_number if len(messages) == limit else None,
@@ -299,7 +297,7 @@ async def get_results(
     interview_id: uuid.UUID, user: CurrentUser, session: SessionDep, request: Request
 ) -> AssessmentResultRead:
     """Per-skill results with evidence; 409 until the interview is completed."""
-    interview, result = await reads.get_results(session, user, interview_id, settings_of(request))
+    interview, result = await reads.get_results(session, user, interview_id)
     return AssessmentResultRead(
         interview_id=interview.id,
         role_type=interview.role_type,

@@ -112,7 +112,7 @@ _INTERVIEW_COLUMNS = [column.key for column in sa_inspect(Interview).column_attr
 
 
 async def readable_interview(
-    session: AsyncSession, user: User, interview_id: uuid.UUID, settings: Settings
+    session: AsyncSession, user: User, interview_id: uuid.UUID
 ) -> Interview:
     interview = await load_interview(session, interview_id)
     if not can_read(interview, user):

@@ -44,7 +44,7 @@ async def interview_context(
     request: Request, session: SessionDep, user: User, interview: Interview
 ) -> dict[str, Any]:
     settings = settings_of(request)
-    _, messages = await reads.transcript(session, user, interview.id, settings, 0, TRANSCRIPT_LIMIT)
+    _, messages = await reads.transcript(session, user, interview.id, 0, TRANSCRIPT_LIMIT)
     progress = (
         reads.progress_of(service.engine_state(interview.session), settings)
         if interview.session
@@ -78,7 +78,7 @@ async def interview_context(
 async def interview_page(
     interview_id: uuid.UUID, request: Request, session: SessionDep, user: PageUser
 ) -> Response:
-    interview = await service.readable_interview(session, user, interview_id, settings_of(request))
+    interview = await service.readable_interview(session, user, interview_id)
     if interview.status is InterviewStatus.completed:
         return redirect(f"/interviews/{interview.id}/results")
     context = await interview_context(request, session, user, interview)
@@ -108,7 +108,7 @@ async def answer(
         )
         if _wants_json(request):
             return JSONResponse({"detail": message}, status_code=422)
-        interview = await service.readable_interview(session, user, interview_id, settings)
+        interview = await service.readable_interview(session, user, interview_id)
         context = await interview_context(request, session, user, interview)
         context.update(error=message, draft=form.get("content", ""))
         return render(request, "interviews/interview.html", context, status_code=422)
@@ -188,11 +188,10 @@ def results_context(interview: Interview, result: Any) -> dict[str, Any]:
 async def results_page(
     interview_id: uuid.UUID, request: Request, session: SessionDep, user: PageUser
 ) -> Response:
-    settings = settings_of(request)
-    interview = await service.readable_interview(session, user, interview_id, settings)
+    interview = await service.readable_interview(session, user, interview_id)
     if interview.status is InterviewStatus.in_progress:
         return redirect(f"/interviews/{interview.id}")
-    interview, result = await reads.get_results(session, user, interview_id, settings)
+    interview, result = await reads.get_results(session, user, interview_id)
     context = results_context(interview, result)
     # "What happens next" follows the application: reviewed, decided or withdrawn.
     context["application"] = await reads.application_of(session, interview)
@@ -204,6 +203,6 @@ async def transcript_page(
     interview_id: uuid.UUID, request: Request, session: SessionDep, user: PageUser
 ) -> Response:
     """The whole conversation, read-only (also after the interview has ended)."""
-    interview = await service.readable_interview(session, user, interview_id, settings_of(request))
+    interview = await service.readable_interview(session, user, interview_id)
     context = await interview_context(request, session, user, interview)
     return render(request, "interviews/interview.html", context)

@@ -12,7 +12,6 @@ from pydantic import ValidationError
 
 from hireloop.applications import review
 from hireloop.applications.models import ApplicationStatus
-from hireloop.config import settings_of
 from hireloop.db import SessionDep
 from hireloop.errors import Forbidden, InvalidInput, NotFound
 from hireloop.interviews import reads as interviews
@@ -211,7 +210,6 @@ async def applicant_page(
     application_id: uuid.UUID, request: Request, session: SessionDep, user: PageRecruiter
 ) -> Response:
     found = await review.applicant(session, user, application_id)
-    settings = settings_of(request)
     context: dict[str, Any] = {
         "applicant": found,
         "job": found.application.job_posting,
@@ -222,7 +220,7 @@ async def applicant_page(
     }
     if found.interview is not None:
         interview, messages = await interviews.transcript(
-            session, user, found.interview.id, settings, 0, TRANSCRIPT_LIMIT
+            session, user, found.interview.id, 0, TRANSCRIPT_LIMIT
         )
         context["messages"] = messages
         if interview.status is InterviewStatus.completed and found.result is not None:
