@@ -203,3 +203,25 @@ async def test_reactivating_an_account_does_not_revive_its_old_tokens(
     assert (
         await client.get(ME, headers=auth(await login(client, user["user"]["email"])))
     ).is_success
+
+
+async def test_one_token_one_answer_whether_sent_as_bearer_or_as_cookie(
+    client: AsyncClient, app: Any
+) -> None:
+    """The API and the pages resolve the user the same way: the token the API issued
+    opens the pages as a cookie, and once its session is signed out neither accepts it."""
+    user = await register_candidate(client)
+    token = user["access_token"]
+    async with browser(app, session_cookie=token) as cookie_holder:
+        assert await signed_in(cookie_holder)
+        assert (await client.get(ME, headers=auth(token))).status_code == 200
+        assert (await client.post("/api/v1/auth/logout", headers=auth(token))).status_code == 204
+        assert not await signed_in(cookie_holder)
+        assert (await client.get(ME, headers=auth(token))).status_code == 401
+    # And the other way round: a session the pages signed out is refused by the API.
+    async with browser(app) as web:
+        await web_login(web, user["user"]["email"])
+        cookie = web.cookies[SESSION_COOKIE]
+        assert (await client.get(ME, headers=auth(cookie))).status_code == 200
+        await submit(web, "/profile", "/profile/sign-out-everywhere")
+        assert (await client.get(ME, headers=auth(cookie))).status_code == 401

@@ -23,9 +23,10 @@ from urllib.parse import urlsplit
 from fastapi import Depends, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hireloop.auth.dependencies import resolve_user
 from hireloop.auth.models import User, UserRole
 from hireloop.auth.security import AccessClaims
-from hireloop.auth.sessions import authenticate_token, issue_token, sign_out
+from hireloop.auth.sessions import issue_token, sign_out
 from hireloop.config import settings_of
 from hireloop.db import SessionDep
 from hireloop.errors import DomainError, Forbidden
@@ -162,20 +163,9 @@ async def check_csrf(request: Request) -> None:
 
 
 async def optional_user(request: Request, session: SessionDep) -> User | None:
-    """The signed-in user, or None; also remembered on request.state for the templates
-    (``user``) and the CSRF token (``session_claims``)."""
-    request.state.user = None
-    request.state.session_claims = None
-    token = request.cookies.get(SESSION_COOKIE)
-    if not token:
-        return None
-    found = await authenticate_token(session, settings_of(request), token)
-    if found is None:
-        return None
-    user, claims = found
-    request.state.user = user
-    request.state.session_claims = claims
-    return user
+    """The signed-in user, or None; found the API's way (auth.dependencies.resolve_user),
+    from the session cookie instead of a bearer token."""
+    return await resolve_user(request, session, request.cookies.get(SESSION_COOKIE))
 
 
 OptionalUser = Annotated[User | None, Depends(optional_user)]
