@@ -26,6 +26,11 @@ async def get_results(
     session: AsyncSession, user: User, interview_id: uuid.UUID
 ) -> tuple[Interview, AssessmentResult]:
     interview = await readable_interview(session, user, interview_id)
+    return interview, await results_of(session, interview)
+
+
+async def results_of(session: AsyncSession, interview: Interview) -> AssessmentResult:
+    """The results of an interview the caller may read (see ``readable_interview``)."""
     if interview.status is not InterviewStatus.completed:
         raise Conflict(
             f"Results are available once the interview is completed "
@@ -37,7 +42,7 @@ async def get_results(
     )
     if result is None:
         raise Conflict("Results are not available for this interview", code="no_results")
-    return interview, result
+    return result
 
 
 async def transcript(
