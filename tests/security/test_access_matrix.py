@@ -22,6 +22,7 @@ from sqlalchemy import select
 from hireloop.db import Base
 from tests.factories import auth, job_payload
 from tests.security.world import CANDIDATES, USERS, Target, World, build_world
+from tests.web.forms import CONFIRMED
 
 Allowed = Callable[[Target], set[str]]
 
@@ -141,10 +142,12 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/jobs/{job_id}"): Access(jobs, public_or_managers, HIDDEN),
     ("POST", "/jobs/{job_id}/apply"): Access(jobs, applicants, CANNOT_APPLY, {}),
     ("POST", "/applications/{application_id}/start"): Access(applications, owner, EITHER, {}),
-    ("POST", "/applications/{application_id}/withdraw"): Access(applications, owner, EITHER, {}),
+    ("POST", "/applications/{application_id}/withdraw"): Access(
+        applications, owner, EITHER, CONFIRMED
+    ),
     ("GET", "/interviews/{interview_id}"): Access(interviews, viewers, EITHER),
     ("POST", "/interviews/{interview_id}/answer"): Access(interviews, owner, EITHER, ANSWER),
-    ("POST", "/interviews/{interview_id}/finish"): Access(interviews, owner, EITHER, {}),
+    ("POST", "/interviews/{interview_id}/finish"): Access(interviews, owner, EITHER, CONFIRMED),
     ("GET", "/interviews/{interview_id}/results"): Access(interviews, viewers, EITHER),
     ("GET", "/interviews/{interview_id}/transcript"): Access(interviews, viewers, EITHER),
     ("GET", "/profile/resumes/{resume_id}/delete"): Access(resumes, owner, EITHER),
@@ -159,7 +162,7 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/recruiter/jobs/{job_id}/compare"): Access(jobs, managers, EITHER),
     ("GET", "/recruiter/applications/{application_id}"): Access(applications, managers, EITHER),
     ("POST", "/recruiter/applications/{application_id}/status"): Access(
-        applications, managers, EITHER, {"status": "rejected"}
+        applications, managers, EITHER, {"status": "rejected", **CONFIRMED}
     ),
 }
 

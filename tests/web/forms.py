@@ -8,6 +8,8 @@ from typing import Any
 
 from httpx import AsyncClient, Response
 
+# What static/confirm.js adds once the user has said yes to its question.
+CONFIRMED = {"confirmed": "1"}
 _CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
 
 

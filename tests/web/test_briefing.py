@@ -18,7 +18,7 @@ from hireloop.config import Settings
 from hireloop.db import utcnow
 from hireloop.interviews.models import Interview
 from tests.factories import apply, auth, create_job, create_staff_user, register_candidate
-from tests.web.forms import submit, web_login
+from tests.web.forms import CONFIRMED, submit, web_login
 
 
 def _briefing(page: str) -> str:
@@ -132,7 +132,7 @@ async def test_steps_that_cannot_be_undone_ask_first(client: AsyncClient, app: o
     assert "You have answered 0 questions" in finish_text
     assert "shown to the recruiters at Brightwave Labs" in finish_text
     # The recruiter's final decisions ask too; "Under review" can still change, so it does not.
-    await submit(client, "/applications", f"{url}/finish")
+    await submit(client, "/applications", f"{url}/finish", CONFIRMED)
     me = (await client.get("/api/v1/auth/me", headers=auth(made["recruiter"]))).json()
     client.cookies.clear()  # the recruiter signs in on another browser
     await web_login(client, me["email"])

@@ -23,7 +23,7 @@ from tests.factories import (
     logged_events,
     register_candidate,
 )
-from tests.web.forms import csrf_of, question_of, submit, web_login, web_register
+from tests.web.forms import CONFIRMED, csrf_of, question_of, submit, web_login, web_register
 
 
 def email() -> str:
@@ -225,7 +225,7 @@ async def test_interview_without_javascript(client: AsyncClient, app: object) ->
     assert 'Question <span id="q-number">2</span>' in reloaded.text
     blank = await submit(client, interview_url, interview_url + "/answer", {"content": "   "})
     assert blank.status_code == 422 and "Write an answer" in blank.text
-    finished = await submit(client, interview_url, interview_url + "/finish")
+    finished = await submit(client, interview_url, interview_url + "/finish", CONFIRMED)
     results = await client.get(finished.headers["location"])
     assert results.status_code == 200
     assert 'class="bar-chart"' in results.text and "Overall score" in results.text
@@ -303,7 +303,10 @@ async def test_recruiter_pages(client: AsyncClient, app: object) -> None:
     )
     assert moved.status_code == 409
     moved = await submit(
-        client, review_url.group(1), review_url.group(1) + "/status", {"status": "rejected"}
+        client,
+        review_url.group(1),
+        review_url.group(1) + "/status",
+        {"status": "rejected", **CONFIRMED},
     )
     assert moved.status_code == 303
     assert "No further status changes" in (await client.get(review_url.group(1))).text

@@ -116,9 +116,10 @@ async def list_mine(
     return list(rows), total
 
 
-async def withdraw(
+async def withdrawable(
     session: AsyncSession, candidate: User, application_id: uuid.UUID
 ) -> Application:
+    """The candidate's own application, if it can still be withdrawn."""
     application = await get_application(session, candidate, application_id)
     if application.candidate_id != candidate.id:
         raise Forbidden(NOT_AUTHORIZED)
@@ -127,6 +128,13 @@ async def withdraw(
             f"Application cannot be withdrawn: it is {application.status.value}",
             code="cannot_withdraw",
         )
+    return application
+
+
+async def withdraw(
+    session: AsyncSession, candidate: User, application_id: uuid.UUID
+) -> Application:
+    application = await withdrawable(session, candidate, application_id)
     application.status = ApplicationStatus.withdrawn
     interview = application.interview
     if interview is not None and interview.status in (

@@ -17,6 +17,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from hireloop.errors import DomainError, error_body
+from hireloop.web.confirmation import finish_question, status_question, withdraw_question
 from hireloop.web.navigation import nav_for
 from hireloop.web.session import LoginRequired, csrf_token, set_csrf_cookie
 from hireloop.web.wording import page_message
@@ -61,6 +62,12 @@ def _environment() -> Environment:
     )
     env.filters["humanize"] = _humanize
     env.filters["date"] = _date
+    # The questions asked before a final step, shared with the no-JavaScript pages.
+    env.globals.update(
+        withdraw_question=withdraw_question,
+        finish_question=finish_question,
+        status_question=status_question,
+    )
     return env
 
 

@@ -16,6 +16,7 @@ from hireloop.interviews import reads as interviews
 from hireloop.interviews import start
 from hireloop.interviews.briefing import briefing_for
 from hireloop.interviews.schemas import InterviewStartRequest
+from hireloop.web.confirmation import ConfirmPage, is_confirmed, withdraw_question
 from hireloop.web.forms import read_form
 from hireloop.web.rendering import PageRoute, page_number, pager, redirect, render
 from hireloop.web.session import CsrfChecked, PageUser, StartLimited
@@ -55,7 +56,18 @@ async def start_job_interview(
 
 
 @router.post("/applications/{application_id}/withdraw", dependencies=[CsrfChecked])
-async def withdraw(application_id: uuid.UUID, session: SessionDep, user: PageUser) -> Response:
+async def withdraw(
+    application_id: uuid.UUID, request: Request, session: SessionDep, user: PageUser
+) -> Response:
+    if not is_confirmed(await read_form(request)):
+        # Posted without the dialog (no JavaScript): ask on a page of its own first.
+        application = await applications.withdrawable(session, user, application_id)
+        page = ConfirmPage(
+            withdraw_question(application),
+            action_url=f"/applications/{application_id}/withdraw",
+            cancel_url="/applications",
+        )
+        return render(request, "confirm.html", {"confirm": page})
     await applications.withdraw(session, user, application_id)
     return redirect("/applications", notice="withdrawn")
 

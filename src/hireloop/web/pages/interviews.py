@@ -14,12 +14,14 @@ from hireloop.auth.models import User
 from hireloop.config import Settings, settings_of
 from hireloop.db import SessionDep, utcnow
 from hireloop.engine.knowledge import get_knowledge
+from hireloop.errors import Forbidden
 from hireloop.interviews import answers, reads, service
 from hireloop.interviews.briefing import briefing_for, clock_for
 from hireloop.interviews.models import Interview, InterviewStatus, MessageType
 from hireloop.interviews.schemas import ANSWER_MAX_CHARS, AnswerCreate
-from hireloop.interviews.service import TurnResult
+from hireloop.interviews.service import NOT_AUTHORIZED, TurnResult
 from hireloop.interviews.streaming import stream_turn
+from hireloop.web.confirmation import ConfirmPage, finish_question, is_confirmed
 from hireloop.web.forms import read_form
 from hireloop.web.rendering import PageRoute, redirect, render
 from hireloop.web.results_view import BAR_UNITS, flags_of, growth_of, skill_rows
@@ -167,7 +169,25 @@ def _page_turn(turn: TurnResult, interview_id: uuid.UUID, settings: Settings) ->
 async def finish(
     interview_id: uuid.UUID, request: Request, session: SessionDep, user: PageUser
 ) -> Response:
-    await service.finish_by_candidate(session, user, interview_id, settings_of(request))
+    settings = settings_of(request)
+    if not is_confirmed(await read_form(request)):
+        interview = await service.readable_interview(session, user, interview_id)
+        if interview.candidate_id != user.id:
+            raise Forbidden(NOT_AUTHORIZED)
+        if interview.status is InterviewStatus.in_progress and interview.session:
+            # Posted without the dialog (no JavaScript): ask on a page of its own first.
+            progress = reads.progress_of(service.engine_state(interview.session), settings)
+            question = finish_question(
+                progress.question_number - 1, progress.max_questions, interview.job_posting
+            )
+            page = ConfirmPage(
+                question,
+                action_url=f"/interviews/{interview_id}/finish",
+                cancel_url=f"/interviews/{interview_id}",
+            )
+            return render(request, "confirm.html", {"confirm": page})
+    # Otherwise finishing is idempotent (completed) or refused (not under way).
+    await service.finish_by_candidate(session, user, interview_id, settings)
     return redirect(f"/interviews/{interview_id}/results")
 
 

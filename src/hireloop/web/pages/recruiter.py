@@ -19,6 +19,7 @@ from hireloop.interviews.models import InterviewStatus
 from hireloop.jobs import service as jobs
 from hireloop.jobs.models import JobPosting, JobStatus
 from hireloop.jobs.schemas import JobPostingCreate, JobPostingUpdate
+from hireloop.web.confirmation import ConfirmPage, is_confirmed, status_question
 from hireloop.web.forms import FormData, blank_to_none, field_errors, read_form
 from hireloop.web.pages.interviews import TRANSCRIPT_LIMIT, results_context, role_name
 from hireloop.web.pages.jobs import CHOICES
@@ -237,5 +238,18 @@ async def move_application(
         target = ApplicationStatus(form.get("status", ""))
     except ValueError:
         raise InvalidInput("Choose under review, rejected or offered.") from None
+    if not is_confirmed(form):
+        found = await review.applicant(session, user, application_id)
+        current = found.application.status
+        question = status_question(found.candidate.full_name, current, target)
+        if question is not None and target in review.allowed_transitions(current):
+            # A final decision posted without the dialog (no JavaScript): ask first.
+            page = ConfirmPage(
+                question,
+                action_url=f"/recruiter/applications/{application_id}/status",
+                cancel_url=f"/recruiter/applications/{application_id}",
+                fields={"status": target.value},
+            )
+            return render(request, "confirm.html", {"confirm": page})
     await review.change_status(session, user, application_id, target)
     return redirect(f"/recruiter/applications/{application_id}", notice="status_changed")

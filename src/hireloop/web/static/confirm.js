@@ -3,7 +3,8 @@
 // question in data-confirm-title, the consequence in data-confirm and the button's words
 // in data-confirm-action; submitting it opens a modal dialog that says so, with Cancel
 // focused. Confirming sends the form as the chosen button would have; Cancel or Escape
-// returns to that button. Without JavaScript the form posts directly.
+// returns to that button. Without JavaScript the form posts without confirmed=1 and the
+// server asks the same question on a page of its own (web/confirmation.py).
 (function () {
   "use strict";
   if (typeof HTMLDialogElement !== "function") return;
@@ -25,6 +26,15 @@
       dialog.close("yes");
       if (!chosen) return;
       chosen.form.setAttribute("data-confirmed", "yes");
+      // Tells the server the question was asked and answered here, so it acts at once.
+      var confirmed = chosen.form.querySelector('input[name="confirmed"]');
+      if (!confirmed) {
+        confirmed = document.createElement("input");
+        confirmed.type = "hidden";
+        confirmed.name = "confirmed";
+        chosen.form.appendChild(confirmed);
+      }
+      confirmed.value = "1";
       if (typeof chosen.form.requestSubmit === "function") {
         chosen.form.requestSubmit(chosen.button || undefined);
       } else {

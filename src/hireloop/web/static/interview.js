@@ -159,8 +159,8 @@
     bar.max = progress.max_questions;
     bar.value = progress.question_number;
     document.getElementById("difficulty").textContent = humanize(progress.difficulty);
-    fillList("skills-done", progress.skills_done, "None yet");
-    fillList("skills-pending", progress.skills_pending, "None left");
+    fillList("skills-done", progress.skills_done, "None covered yet");
+    fillList("skills-pending", progress.skills_pending, "None left to cover");
     var now = document.getElementById("skill-current");
     if (now) now.textContent = progress.skill_current || "—";
     label.textContent = "Your answer to question " + progress.question_number;
