@@ -19,7 +19,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hireloop.config import Settings
 from hireloop.engine.judge.verdict import THRESHOLDS, Verdict
 from hireloop.engine.knowledge import get_knowledge
-from hireloop.engine.loop import EngineState
 from hireloop.engine.planner import skill_questions
 from hireloop.engine.prompts import JobContext
 from hireloop.engine.providers import (
@@ -40,7 +39,7 @@ from hireloop.engine.providers import (
 )
 from hireloop.engine.results import ResultsData, SkillResult
 from hireloop.engine.schema import Question
-from hireloop.engine.state import QuestionTurn
+from hireloop.engine.state import EngineState, QuestionTurn
 from hireloop.interviews.models import Interview, InterviewMessage, MessageType
 from hireloop.jobs.models import JobPosting
 from hireloop.resumes.models import Resume
