@@ -202,6 +202,19 @@ async def message_at(
     )
 
 
+async def latest_messages(
+    session: AsyncSession, interview_id: uuid.UUID, limit: int
+) -> list[InterviewMessage]:
+    """The last ``limit`` messages, oldest first."""
+    rows = await session.scalars(
+        select(InterviewMessage)
+        .where(InterviewMessage.interview_id == interview_id)
+        .order_by(InterviewMessage.sequence_number.desc())
+        .limit(limit)
+    )
+    return list(reversed(list(rows)))
+
+
 async def message_with_key(
     session: AsyncSession, interview_id: uuid.UUID, idempotency_key: str
 ) -> InterviewMessage | None:
