@@ -83,7 +83,7 @@ def test_a_document_without_a_version_is_version_1() -> None:
 
 def test_a_document_from_a_newer_server_is_refused_not_misread() -> None:
     newer = {**EngineState.from_document(_version_1()).to_document(), "version": 3}
-    with pytest.raises(ValueError, match="newer"):
+    with pytest.raises(ValueError, match="newer release"):
         EngineState.from_document(newer)
 
 

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from hireloop.engine.judge.verdict import Signal
 from hireloop.engine.schema import Difficulty
 
-STATE_VERSION = 2
+STATE_VERSION: Final = 2  # and EngineState.version's Literal
 
 
 class Level(StrEnum):
@@ -84,7 +84,7 @@ class EngineState(BaseModel):
     # Unknown keys are refused rather than dropped: an upgrade step must account for them.
     model_config = ConfigDict(extra="forbid")
 
-    version: int = STATE_VERSION
+    version: Literal[2] = STATE_VERSION
     current_difficulty_level: Difficulty = Difficulty.warmup
     questions_asked_count: int = 0
     skill_plan: list[PlannedSkill]
@@ -144,7 +144,10 @@ def upgrade_document(document: Mapping[str, Any]) -> dict[str, Any]:
     upgraded = dict(document)
     version = upgraded.get("version", 1)
     if not isinstance(version, int) or version > STATE_VERSION:
-        raise ValueError(f"engine state version {version!r} is newer than this server's")
+        raise ValueError(
+            f"engine state version {version!r} is not one this server knows "
+            f"(it knows up to {STATE_VERSION}): written by a newer release?"
+        )
     while version < STATE_VERSION:
         upgraded = _UPGRADES[version](upgraded)
         version = upgraded["version"]
