@@ -8,11 +8,11 @@ import pytest
 
 from hireloop.engine.judge.verdict import Signal, Verdict
 from hireloop.engine.knowledge import get_knowledge
-from hireloop.engine.loop import AdaptiveLoop, EngineState, LoopConfig, SkillState, level_for
+from hireloop.engine.loop import AdaptiveLoop, LoopConfig, level_for
 from hireloop.engine.planner import build_skill_plan
 from hireloop.engine.results import recommend
 from hireloop.engine.schema import Difficulty
-from hireloop.engine.state import Level
+from hireloop.engine.state import EngineState, Level, SkillState
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
@@ -82,7 +82,6 @@ def _state(role: str = "python") -> tuple[AdaptiveLoop, EngineState]:
     plan = build_skill_plan(kb, role)
     state = EngineState(
         skill_plan=plan,
-        skills_pending=[s.id for s in plan],
         skill_levels={s.id: SkillState() for s in plan},
         phase_history=[{"phase": "warmup", "question_number": 1, "at": NOW.isoformat()}],
     )

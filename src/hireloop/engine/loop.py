@@ -11,23 +11,27 @@ Our code, not a language model, decides the flow (SPEC §5):
 - Stop: every planned skill has a level and at least ``min_questions`` were asked; or
   ``max_questions``; or the time limit; or nothing useful is left to ask.
 
-The loop is pure: it reads and updates an :class:`EngineState` (stored in the
-``interview_sessions`` row) and never touches the database itself.
+The loop is pure: it reads and updates an :class:`EngineState` (stored as one document
+in the ``interview_sessions`` row) and never touches the database itself.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
-
-from pydantic import BaseModel, Field
 
 from hireloop.engine.judge.verdict import THRESHOLDS, Signal, Verdict
 from hireloop.engine.knowledge import KnowledgeBase
 from hireloop.engine.planner import choose_question, skill_questions
 from hireloop.engine.schema import DIFFICULTY_ORDER, Difficulty, Question
-from hireloop.engine.state import Cursor, Level, PlannedSkill, QuestionTurn
+from hireloop.engine.state import (
+    EngineState,
+    Level,
+    PlannedSkill,
+    QuestionTurn,
+    SkillAnswer,
+    SkillState,
+)
 
 WARMUP_QUESTIONS = 2
 MAX_PRIMARY_QUESTIONS_PER_SKILL = 3
@@ -38,43 +42,6 @@ class LoopConfig:
     min_questions: int = 8
     max_questions: int = 15
     time_limit: timedelta = timedelta(minutes=45)
-
-
-class SkillAnswer(BaseModel):
-    message_id: str
-    question_id: str
-    difficulty: Difficulty
-    score: float
-    signal: Signal
-    is_followup: bool = False
-
-
-class SkillState(BaseModel):
-    """What the interview has learned about one planned skill."""
-
-    level: Level = Level.not_assessed
-    rung: Difficulty = Difficulty.warmup
-    primary_questions: int = 0
-    closed: bool = False
-    answers: list[SkillAnswer] = Field(default_factory=list)
-
-
-class EngineState(BaseModel):
-    """The columns of ``interview_sessions`` that the loop reads and writes."""
-
-    current_difficulty_level: Difficulty = Difficulty.warmup
-    questions_asked_count: int = 0
-    skill_plan: list[PlannedSkill]
-    phase_history: list[dict[str, Any]] = Field(default_factory=list)
-    response_quality_history: list[dict[str, Any]] = Field(default_factory=list)
-    skills_explored: list[str] = Field(default_factory=list)
-    skills_pending: list[str] = Field(default_factory=list)
-    boundary_detections: list[dict[str, Any]] = Field(default_factory=list)
-    skill_levels: dict[str, SkillState] = Field(default_factory=dict)
-    cursor: Cursor = Field(default_factory=Cursor)
-
-    def skill(self, skill_id: str) -> PlannedSkill:
-        return next(s for s in self.skill_plan if s.id == skill_id)
 
 
 def level_for(difficulty: Difficulty, score: float) -> Level:
@@ -153,10 +120,6 @@ class AdaptiveLoop:
             )
         )
         skill.level = _higher(skill.level, level_for(difficulty, evaluation.score))
-        if skill_id not in state.skills_explored:
-            state.skills_explored.append(skill_id)
-        if skill_id in state.skills_pending:
-            state.skills_pending.remove(skill_id)
 
         if evaluation.score < THRESHOLDS.passing:
             state.boundary_detections.append(

@@ -15,9 +15,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from hireloop.engine.judge.verdict import EVALUATOR_VERSION, THRESHOLDS
-from hireloop.engine.loop import EngineState, SkillState, level_for
+from hireloop.engine.loop import level_for
 from hireloop.engine.schema import Difficulty
-from hireloop.engine.state import Level
+from hireloop.engine.state import EngineState, Level, SkillState
 
 QUOTE_CHARS = 200
 _DIFFICULTY_WEIGHT = {Difficulty.warmup: 1.0, Difficulty.standard: 1.5, Difficulty.advanced: 2.0}

@@ -13,13 +13,11 @@ import time
 import uuid
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hireloop.config import Settings
 from hireloop.engine.judge.verdict import THRESHOLDS, Verdict
 from hireloop.engine.knowledge import get_knowledge
-from hireloop.engine.loop import EngineState
 from hireloop.engine.planner import skill_questions
 from hireloop.engine.prompts import JobContext
 from hireloop.engine.providers import (
@@ -40,8 +38,9 @@ from hireloop.engine.providers import (
 )
 from hireloop.engine.results import ResultsData, SkillResult
 from hireloop.engine.schema import Question
-from hireloop.engine.state import QuestionTurn
-from hireloop.interviews.models import Interview, InterviewMessage, MessageType
+from hireloop.engine.state import EngineState, QuestionTurn
+from hireloop.interviews import repository
+from hireloop.interviews.models import Interview, MessageType
 from hireloop.jobs.models import JobPosting
 from hireloop.resumes.models import Resume
 
@@ -129,12 +128,6 @@ async def recent_transcript(
     session: AsyncSession, interview_id: uuid.UUID
 ) -> list[TranscriptEntry]:
     """The last few questions and answers, oldest first (the newest is the open question)."""
-    rows = await session.scalars(
-        select(InterviewMessage)
-        .where(InterviewMessage.interview_id == interview_id)
-        .order_by(InterviewMessage.sequence_number.desc())
-        .limit(TRANSCRIPT_MESSAGES)
-    )
     return [
         TranscriptEntry(
             speaker="candidate"
@@ -142,7 +135,7 @@ async def recent_transcript(
             else "interviewer",
             text=m.content_text,
         )
-        for m in reversed(list(rows))
+        for m in await repository.latest_messages(session, interview_id, TRANSCRIPT_MESSAGES)
     ]
 
 
@@ -202,7 +195,7 @@ async def followed_up_answer(session: AsyncSession, state: EngineState) -> str |
     cursor = state.cursor
     if not (cursor.followup_asked and cursor.followup_of_message_id):
         return None
-    original = await session.get(InterviewMessage, uuid.UUID(cursor.followup_of_message_id))
+    original = await repository.message_by_id(session, cursor.followup_of_message_id)
     return original.content_text if original is not None else None
 
 

@@ -20,13 +20,11 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hireloop.auth.models import User
 from hireloop.config import Settings
 from hireloop.db import commit_before_slow_call, utcnow
-from hireloop.engine.loop import EngineState
 from hireloop.engine.providers import (
     InterviewProvider,
     ProviderReply,
@@ -35,7 +33,7 @@ from hireloop.engine.providers import (
     TranscriptEntry,
 )
 from hireloop.engine.results import AnswerRecord, ResultsData
-from hireloop.engine.state import QuestionTurn
+from hireloop.engine.state import EngineState, QuestionTurn
 from hireloop.errors import Conflict
 from hireloop.interviews import ai
 from hireloop.interviews.models import (
@@ -44,22 +42,25 @@ from hireloop.interviews.models import (
     InterviewStatus,
     MessageType,
 )
-from hireloop.interviews.service import (
-    TurnResult,
+from hireloop.interviews.repository import (
     answer_record,
     answer_records,
-    current_question,
     engine_state,
     last_sequence,
-    loop_for,
     message_at,
+    message_with_key,
+    relock_interview,
+    store_engine_state,
+)
+from hireloop.interviews.service import (
+    TurnResult,
+    current_question,
+    loop_for,
     not_current,
     owned_interview,
     question_message,
-    relock_interview,
     require_in_progress,
     results_for,
-    store_engine_state,
     write_completion,
 )
 
@@ -197,12 +198,7 @@ async def _replay(
     """A client's retry of an answer already taken: the stored turn, nothing added."""
     if idempotency_key is None:
         return None
-    previous = await session.scalar(
-        select(InterviewMessage).where(
-            InterviewMessage.interview_id == interview.id,
-            InterviewMessage.idempotency_key == idempotency_key,
-        )
-    )
+    previous = await message_with_key(session, interview.id, idempotency_key)
     if previous is None:
         return None
     reply = await message_at(session, interview.id, previous.sequence_number + 1)

@@ -10,7 +10,6 @@ from sqlalchemy import Boolean, Float, ForeignKey, Integer, Numeric, String, Tex
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hireloop.db import Base, JSONType, Timestamps, UUIDPrimaryKey, enum_column, utcnow
-from hireloop.engine.schema import Difficulty
 
 if TYPE_CHECKING:
     from hireloop.applications.models import Application
@@ -79,19 +78,10 @@ class InterviewSession(UUIDPrimaryKey, Base):
     interview_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("interviews.id", ondelete="CASCADE"), unique=True
     )
-    current_difficulty_level: Mapped[Difficulty] = enum_column(
-        Difficulty, default=Difficulty.warmup
-    )
-    questions_asked_count: Mapped[int] = mapped_column(Integer, default=0)
-    skill_plan: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
-    phase_history: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
-    response_quality_history: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
-    skills_explored: Mapped[list[str]] = mapped_column(JSONType, default=list)
-    skills_pending: Mapped[list[str]] = mapped_column(JSONType, default=list)
-    boundary_detections: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
-    skill_levels: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
-    # Where the loop stands: current skill and question, per-skill difficulty, asked ids.
-    cursor: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    # The engine's state, one versioned document (hireloop.engine.state.EngineState),
+    # loaded and saved whole by hireloop.interviews.repository.
+    state: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    # A column of its own: the idle sweep selects by it.
     last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     interview: Mapped[Interview] = relationship(back_populates="session", lazy="raise")

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hireloop.applications.models import Application
 from hireloop.auth.models import User
 from hireloop.config import Settings
-from hireloop.engine.loop import EngineState
+from hireloop.engine.state import EngineState
 from hireloop.errors import Conflict
 from hireloop.interviews.models import (
     AssessmentResult,

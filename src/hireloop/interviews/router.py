@@ -13,7 +13,7 @@ from hireloop.auth.models import User
 from hireloop.config import Settings, settings_of
 from hireloop.db import SessionDep
 from hireloop.errors import error_responses
-from hireloop.interviews import answers, reads, service, start, streaming
+from hireloop.interviews import answers, reads, repository, service, start, streaming
 from hireloop.interviews.models import (
     Interview,
     InterviewMessage,
@@ -71,7 +71,20 @@ def session_read(row: InterviewSession, interview: Interview, viewer: User) -> S
     """The session state as the viewer may see it. Until the interview is over the
     candidate sees which skills are done, never how an answer was judged (scores,
     signals, levels): that would let them game the remaining questions."""
-    read = SessionRead.model_validate(row)
+    state = repository.engine_state(row)
+    read = SessionRead(
+        current_difficulty_level=state.current_difficulty_level,
+        questions_asked_count=state.questions_asked_count,
+        skill_plan=[skill.model_dump(mode="json") for skill in state.skill_plan],
+        phase_history=state.phase_history,
+        skills_explored=state.skills_explored,
+        skills_pending=state.skills_pending,
+        skill_levels={
+            skill_id: skill.model_dump(mode="json")
+            for skill_id, skill in state.skill_levels.items()
+        },
+        last_activity_at=row.last_activity_at,
+    )
     reveal = interview.status is InterviewStatus.completed or viewer.id != interview.candidate_id
     if not reveal:
         read.skill_levels = {
@@ -153,11 +166,11 @@ async def get_interview(
     settings = settings_of(request)
     interview = await service.readable_interview(session, user, interview_id)
     row = interview.session
-    current = await service.open_question(session, interview)
+    current = await repository.open_question(session, interview)
     return InterviewDetail(
         **InterviewRead.model_validate(interview).model_dump(),
         session=session_read(row, interview, user) if row else None,
-        progress=reads.progress_of(service.engine_state(row), settings) if row else None,
+        progress=reads.progress_of(repository.engine_state(row), settings) if row else None,
         current_question=message_read(current, interview, user) if current else None,
     )
 
@@ -200,7 +213,7 @@ async def answer_question(
 
 def _turn_response(result: TurnResult, user: User, settings: Settings) -> AnswerResponse:
     interview = result.interview
-    state = service.engine_state(result.state)
+    state = repository.engine_state(result.state)
     nxt = result.next_message
     return AnswerResponse(
         answer=message_read(result.answer, interview, user),

@@ -54,7 +54,7 @@ class MessageRead(BaseModel):
 
 
 class SessionRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    """The engine state as a viewer may see it (built by ``router.session_read``)."""
 
     current_difficulty_level: Difficulty
     questions_asked_count: int

@@ -1,7 +1,8 @@
-"""The interview conversation: access, locking, completion and the engine state.
+"""The interview conversation: access, locking and completion.
 
 Answering a question (one turn) is in ``answers``; the list, transcript and results
-reads are in ``reads``.
+reads are in ``reads``; the queries, and loading and saving the engine state, are in
+``repository``.
 """
 
 from __future__ import annotations
@@ -11,24 +12,21 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
-from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
 
 from hireloop.applications.models import Application, ApplicationStatus
 from hireloop.auth.models import User, UserRole
 from hireloop.config import Settings
 from hireloop.db import commit_before_slow_call, utcnow
 from hireloop.engine.knowledge import get_knowledge
-from hireloop.engine.loop import AdaptiveLoop, EngineState, LoopConfig
+from hireloop.engine.loop import AdaptiveLoop, LoopConfig
 from hireloop.engine.planner import skill_questions
 from hireloop.engine.providers import BUILTIN
 from hireloop.engine.results import AnswerRecord, ResultsData, build_results
 from hireloop.engine.schema import Question
-from hireloop.engine.state import QuestionTurn
+from hireloop.engine.state import EngineState, QuestionTurn
 from hireloop.errors import Conflict, Forbidden, NotFound
-from hireloop.interviews import ai
+from hireloop.interviews import ai, repository
 from hireloop.interviews.models import (
     AssessmentResult,
     Interview,
@@ -64,16 +62,6 @@ def loop_for(settings: Settings) -> AdaptiveLoop:
     )
 
 
-def engine_state(row: InterviewSession) -> EngineState:
-    return EngineState.model_validate(row, from_attributes=True)
-
-
-def store_engine_state(row: InterviewSession, state: EngineState) -> None:
-    dumped = state.model_dump(mode="json")
-    for field in EngineState.model_fields:
-        setattr(row, field, dumped[field])
-
-
 def can_read(interview: Interview, user: User) -> bool:
     if user.role is UserRole.admin or interview.candidate_id == user.id:
         return True
@@ -84,31 +72,10 @@ def can_read(interview: Interview, user: User) -> bool:
 async def load_interview(
     session: AsyncSession, interview_id: uuid.UUID, *, for_update: bool = False
 ) -> Interview:
-    stmt = (
-        select(Interview)
-        .where(Interview.id == interview_id)
-        .options(joinedload(Interview.session), joinedload(Interview.job_posting))
-    )
-    if for_update:
-        stmt = stmt.with_for_update(of=Interview).execution_options(populate_existing=True)
-    interview = await session.scalar(stmt)
+    interview = await repository.interview_with_state(session, interview_id, for_update=for_update)
     if interview is None:
         raise NotFound(f"Interview {interview_id} not found")
-    if for_update and interview.session is not None:
-        # PostgreSQL re-reads only the locked row once a waiting lock is granted; rows
-        # joined to it keep the version from before the wait. The engine state is read
-        # again now, so a turn that waited sees the turn that went first.
-        await session.refresh(interview.session)
     return interview
-
-
-async def relock_interview(session: AsyncSession, interview: Interview) -> None:
-    """Lock an interview loaded earlier in this session (in an earlier transaction) again
-    and refresh its own columns; its session state and job stay as they were loaded."""
-    await session.refresh(interview, _INTERVIEW_COLUMNS, with_for_update=True)
-
-
-_INTERVIEW_COLUMNS = [column.key for column in sa_inspect(Interview).column_attrs]
 
 
 async def readable_interview(
@@ -151,14 +118,7 @@ async def sweep_idle_interviews(session: AsyncSession, settings: Settings, now: 
     statement; how many. Run by the server every ``idle_sweep_seconds`` and by
     ``hireloop sweep``; safe to run from several processes at once."""
     cutoff = now - timedelta(minutes=settings.idle_abandon_minutes)
-    idle = select(InterviewSession.interview_id).where(InterviewSession.last_activity_at < cutoff)
-    swept = await session.execute(
-        update(Interview)
-        .where(Interview.status == InterviewStatus.in_progress, Interview.id.in_(idle))
-        .values(status=InterviewStatus.abandoned, updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    return int(getattr(swept, "rowcount", 0) or 0)
+    return await repository.abandon_idle(session, cutoff, now)
 
 
 def require_in_progress(interview: Interview) -> InterviewSession:
@@ -170,22 +130,12 @@ def require_in_progress(interview: Interview) -> InterviewSession:
     return interview.session
 
 
-async def open_question(session: AsyncSession, interview: Interview) -> InterviewMessage | None:
-    """The question awaiting an answer (the engine's cursor), while in progress."""
-    row = interview.session
-    if interview.status is not InterviewStatus.in_progress or row is None:
-        return None
-    open_id = engine_state(row).cursor.question_message_id
-    return await session.get(InterviewMessage, uuid.UUID(open_id)) if open_id else None
-
-
 async def not_current(
     session: AsyncSession, interview_id: uuid.UUID, state: EngineState
 ) -> Conflict:
     """The 409 for an answer to a question that is no longer the open one (two tabs, a
     burst of parallel requests): it names the question that is."""
-    open_id = state.cursor.question_message_id
-    message = await session.get(InterviewMessage, uuid.UUID(open_id)) if open_id else None
+    message = await repository.message_by_id(session, state.cursor.question_message_id)
     current = {"id": str(message.id), "text": message.content_text} if message is not None else None
     return Conflict(
         "That question has already been answered; answer the current question instead.",
@@ -202,26 +152,6 @@ def current_question(state: EngineState) -> Question:
         if question.id == cursor.question_id:
             return question
     raise LookupError(f"question {cursor.question_id} is not in the knowledge packs")
-
-
-async def last_sequence(session: AsyncSession, interview_id: uuid.UUID) -> int:
-    last = await session.scalar(
-        select(func.max(InterviewMessage.sequence_number)).where(
-            InterviewMessage.interview_id == interview_id
-        )
-    )
-    return int(last or 0)
-
-
-async def message_at(
-    session: AsyncSession, interview_id: uuid.UUID, sequence_number: int
-) -> InterviewMessage | None:
-    return await session.scalar(
-        select(InterviewMessage).where(
-            InterviewMessage.interview_id == interview_id,
-            InterviewMessage.sequence_number == sequence_number,
-        )
-    )
 
 
 def question_message(
@@ -242,21 +172,6 @@ def question_message(
     )
 
 
-async def answer_records(session: AsyncSession, interview_id: uuid.UUID) -> dict[str, AnswerRecord]:
-    """The candidate's answers so far, as the results are built from them."""
-    messages = await session.scalars(
-        select(InterviewMessage).where(
-            InterviewMessage.interview_id == interview_id,
-            InterviewMessage.message_type == MessageType.candidate_response,
-        )
-    )
-    return {str(m.id): answer_record(m) for m in messages}
-
-
-def answer_record(message: InterviewMessage) -> AnswerRecord:
-    return AnswerRecord(str(message.id), message.content_text, message.meta.get("evaluation", {}))
-
-
 def results_for(
     interview: Interview, state: EngineState, answers: dict[str, AnswerRecord], settings: Settings
 ) -> ResultsData:
@@ -275,8 +190,10 @@ async def complete_interview(
 ) -> InterviewMessage:
     """Close the transcript, store the results and move the application on."""
     row = require_in_progress(interview)
-    state = engine_state(row)
-    results = results_for(interview, state, await answer_records(session, interview.id), settings)
+    state = repository.engine_state(row)
+    results = results_for(
+        interview, state, await repository.answer_records(session, interview.id), settings
+    )
     # A model may word strengths and growth areas; scores and levels stay the engine's.
     worded, wording, reply = await ai.word_results(
         ai.provider_for(settings),
@@ -289,7 +206,7 @@ async def complete_interview(
     )
     if reply is not None:
         ai.record_usage(interview, reply, settings)
-    closing_number = await last_sequence(session, interview.id) + 1
+    closing_number = await repository.last_sequence(session, interview.id) + 1
     return await write_completion(
         session, interview, row, worded, wording, reason=reason, sequence_number=closing_number
     )
@@ -385,10 +302,10 @@ async def finish_by_candidate(
         return interview
     provider = ai.provider_for(settings)
     if ai.uses_model(provider):
-        state = engine_state(require_in_progress(interview))
-        sequence = await last_sequence(session, interview.id)
+        state = repository.engine_state(require_in_progress(interview))
+        sequence = await repository.last_sequence(session, interview.id)
         results = results_for(
-            interview, state, await answer_records(session, interview.id), settings
+            interview, state, await repository.answer_records(session, interview.id), settings
         )
         await commit_before_slow_call(session)  # the model words the results
         worded, wording, reply = await ai.word_results(
@@ -407,7 +324,7 @@ async def finish_by_candidate(
             ai.record_usage(interview, reply, settings)
         if interview.status is InterviewStatus.completed:
             return interview  # the last answer, taken meanwhile, completed it
-        if await last_sequence(session, interview.id) == sequence:
+        if await repository.last_sequence(session, interview.id) == sequence:
             row = require_in_progress(interview)
             closing_number = sequence + 1
             await write_completion(

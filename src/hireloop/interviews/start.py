@@ -7,9 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import structlog
-from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from hireloop.applications.models import Application, ApplicationStatus
 from hireloop.applications.service import role_type_for_job
@@ -17,55 +15,29 @@ from hireloop.auth.models import User
 from hireloop.config import Settings
 from hireloop.db import commit_before_slow_call, utcnow
 from hireloop.engine.knowledge import ROLE_TYPES, get_knowledge
-from hireloop.engine.loop import EngineState, SkillState
 from hireloop.engine.planner import build_skill_plan, opening_text
 from hireloop.engine.providers import ProviderReply
 from hireloop.engine.schema import Difficulty
-from hireloop.engine.state import QuestionTurn
+from hireloop.engine.state import EngineState, QuestionTurn, SkillState
 from hireloop.errors import BadRequest, Conflict, Forbidden, InvalidInput, NotFound
-from hireloop.interviews import ai
+from hireloop.interviews import ai, repository
 from hireloop.interviews.models import (
     Interview,
     InterviewMessage,
     InterviewSession,
     InterviewStatus,
-    MessageType,
 )
 from hireloop.interviews.schemas import InterviewStartRequest
-from hireloop.interviews.service import loop_for, question_message, store_engine_state
+from hireloop.interviews.service import loop_for, question_message
 from hireloop.jobs.models import JobPosting, JobStatus
 from hireloop.resumes.interviews import NOT_LOOKED_UP, interview_resume
 from hireloop.resumes.models import Resume
-from hireloop.write_together import write_together
 
 log = structlog.get_logger(__name__)
 
 MISSING_TARGET = "Either application_id or role_type must be provided"
 NOT_AUTHORIZED = "Not authorized to access this application"
 JOB_INACTIVE = "Job posting is no longer active"
-
-# Built once, at import: starts are the hot path, and building this join (and the
-# alias's column collection) on every request costs more than running it.
-_ActiveResume = aliased(Resume, name="active_resume")
-_START_QUERY = (
-    select(Application, _ActiveResume)
-    .join(Application.job_posting)
-    .join(Interview, Interview.id == Application.interview_id)
-    .outerjoin(
-        _ActiveResume,
-        # A bare boolean predicate, so PostgreSQL uses the one-active partial index.
-        (_ActiveResume.candidate_id == Application.candidate_id) & _ActiveResume.is_active,
-    )
-    .where(Application.id == bindparam("application_id"))
-    .options(
-        contains_eager(Application.job_posting),
-        # Not the session state: a scheduled interview has none, and resuming one
-        # (rare) loads it separately.
-        contains_eager(Application.interview),
-    )
-    .with_for_update(of=Interview)
-    .execution_options(populate_existing=True)
-)
 
 
 @dataclass
@@ -129,7 +101,9 @@ async def _start_job_linked(
     settings: Settings,
     ahead: _WordedAhead | None = None,
 ) -> StartResult:
-    application, active_resume = await _application_with_locked_interview(session, application_id)
+    application, active_resume = await repository.application_with_locked_interview(
+        session, application_id
+    )
     if application is None:
         raise NotFound(f"Application {application_id} not found")
     if application.candidate_id != user.id:
@@ -202,28 +176,6 @@ async def _start_job_linked(
     return result
 
 
-async def _application_with_locked_interview(
-    session: AsyncSession, application_id: uuid.UUID
-) -> tuple[Application | None, Resume | object | None]:
-    """The application with its job, its interview and the candidate's active resume,
-    in one query.
-
-    The interview row is locked (FOR UPDATE on PostgreSQL; SQLite transactions already
-    hold the write lock) so two concurrent starts cannot both begin it.
-    """
-    row = (await session.execute(_START_QUERY, {"application_id": application_id})).first()
-    if row is not None:
-        return row[0], row[1]
-    # Unknown, or an application whose interview is gone (e.g. from before interviews
-    # were scheduled at apply time): load it without one.
-    application = await session.scalar(
-        select(Application)
-        .where(Application.id == application_id)
-        .options(joinedload(Application.job_posting), joinedload(Application.interview))
-    )
-    return application, NOT_LOOKED_UP
-
-
 @dataclass
 class _Opening:
     """The planned interview and its first question, before anything is written."""
@@ -257,7 +209,6 @@ async def _plan_opening(
     plan = build_skill_plan(kb, interview.role_type, required, resume.claims if resume else None)
     state = EngineState(
         skill_plan=plan,
-        skills_pending=[skill.id for skill in plan],
         skill_levels={skill.id: SkillState() for skill in plan},
         phase_history=[
             {"phase": Difficulty.warmup.value, "question_number": 1, "at": now.isoformat()}
@@ -333,29 +284,16 @@ async def _begin(
         message.meta = {**message.meta, "resume_reference": True}
     state.cursor.question_message_id = str(message.id)
     row = InterviewSession(id=uuid.uuid4(), interview_id=interview.id, last_activity_at=now)
-    store_engine_state(row, state)
+    repository.store_engine_state(row, state)
     interview.status = InterviewStatus.in_progress
     interview.started_at = now
-    # The interview first: on SQLite the statements run in this order.
-    await write_together(session, interview, row, message, *([application] if application else []))
+    await repository.write_start(session, interview, row, message, application)
     return StartResult(interview, row, message, message, created=True)
 
 
 async def _resume(session: AsyncSession, interview: Interview) -> StartResult:
     """An interview already in progress (e.g. after a disconnect): return it as it stands."""
-    state = await session.scalar(
-        select(InterviewSession).where(InterviewSession.interview_id == interview.id)
-    )
-    messages = list(
-        await session.scalars(
-            select(InterviewMessage)
-            .where(
-                InterviewMessage.interview_id == interview.id,
-                InterviewMessage.message_type == MessageType.ai_question,
-            )
-            .order_by(InterviewMessage.sequence_number)
-        )
-    )
+    state, messages = await repository.started_state(session, interview.id)
     if state is None or not messages:
         raise Conflict("Interview is in progress but has no session state")
     return StartResult(interview, state, messages[0], messages[-1], created=False)

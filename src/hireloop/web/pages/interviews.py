@@ -15,7 +15,7 @@ from hireloop.config import Settings, settings_of
 from hireloop.db import SessionDep, utcnow
 from hireloop.engine.knowledge import get_knowledge
 from hireloop.errors import Forbidden
-from hireloop.interviews import answers, reads, service
+from hireloop.interviews import answers, reads, repository, service
 from hireloop.interviews.briefing import briefing_for, clock_for
 from hireloop.interviews.models import Interview, InterviewStatus, MessageType
 from hireloop.interviews.schemas import ANSWER_MAX_CHARS, AnswerCreate
@@ -48,11 +48,11 @@ async def interview_context(
     settings = settings_of(request)
     _, messages = await reads.transcript(session, user, interview.id, 0, TRANSCRIPT_LIMIT)
     progress = (
-        reads.progress_of(service.engine_state(interview.session), settings)
+        reads.progress_of(repository.engine_state(interview.session), settings)
         if interview.session
         else None
     )
-    current = await service.open_question(session, interview)
+    current = await repository.open_question(session, interview)
     return {
         "interview": interview,
         "role_name": role_name(interview.role_type),
@@ -146,7 +146,7 @@ async def answer(
 
 def _page_turn(turn: TurnResult, interview_id: uuid.UUID, settings: Settings) -> dict[str, Any]:
     """What the page's script needs after a turn."""
-    progress = reads.progress_of(service.engine_state(turn.state), settings)
+    progress = reads.progress_of(repository.engine_state(turn.state), settings)
     nxt = turn.next_message
     question = None
     if nxt is not None and nxt.message_type is MessageType.ai_question:
