@@ -19,4 +19,4 @@ class SelfIdentification(UUIDPrimaryKey, Timestamps, Base):
         ForeignKey("users.id", ondelete="CASCADE"), unique=True
     )
     sex: Mapped[Sex] = enum_column(Sex)
-    race_ethnicity: Mapped[RaceEthnicity] = enum_column(RaceEthnicity)
+    race_ethnicity: Mapped[RaceEthnicity] = enum_column(RaceEthnicity, length=40)

@@ -12,6 +12,7 @@ import uuid
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.responses import Response
 
 from hireloop.applications.models import Application, ApplicationStatus
 from hireloop.auth.models import User
@@ -117,6 +118,15 @@ def report_csv(report: BiasReport) -> str:
     return out.getvalue()
 
 
-def csv_file_name(report: BiasReport) -> str:
+def csv_response(report: BiasReport) -> Response:
+    """The CSV as a download, named after the job (or all jobs) and the day."""
     day = report.generated_at.date().isoformat()
-    return f"bias-report-{report.job.id if report.job else 'all-jobs'}-{day}.csv"
+    name = f"bias-report-{report.job.id if report.job else 'all-jobs'}-{day}.csv"
+    return Response(
+        report_csv(report),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )

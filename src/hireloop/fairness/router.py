@@ -62,12 +62,7 @@ async def _csv(
 ) -> Response:
     report = await _report(request, session, job_id)
     await reporting.report_exported(session, admin, job_id, "csv")
-    name = reporting.csv_file_name(report)
-    return Response(
-        reporting.report_csv(report),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return reporting.csv_response(report)
 
 
 @admin_router.get(

@@ -33,16 +33,16 @@ RACES = (
 )
 
 
-def _enum(values: tuple[str, ...], name: str) -> sa.Enum:
-    return sa.Enum(*values, name=name, native_enum=False, create_constraint=True, length=32)
+def _enum(values: tuple[str, ...], name: str, length: int) -> sa.Enum:
+    return sa.Enum(*values, name=name, native_enum=False, create_constraint=True, length=length)
 
 
 def upgrade() -> None:
     op.create_table(
         "self_identifications",
         sa.Column("user_id", sa.Uuid(), nullable=False),
-        sa.Column("sex", _enum(SEXES, "sex"), nullable=False),
-        sa.Column("race_ethnicity", _enum(RACES, "raceethnicity"), nullable=False),
+        sa.Column("sex", _enum(SEXES, "sex", 32), nullable=False),
+        sa.Column("race_ethnicity", _enum(RACES, "raceethnicity", 40), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("updated_at", UTCDateTime(), nullable=False),
