@@ -60,11 +60,12 @@ def _bar(metric: str, result: MetricResult, y: int) -> Bar:
 
 
 def chart_of(dimension: DimensionReport) -> Chart:
-    """Compared groups only: declined and not provided have no impact ratio."""
+    """Compared groups with anyone in them: declined and not provided have no impact
+    ratio, and empty categories are only listed in the table."""
     groups: list[ChartGroup] = []
     y = TOP
     for row in dimension.groups:
-        if not row.compared:
+        if not row.compared or row.applicants == 0:
             continue
         bars = []
         for index, metric in enumerate(METRICS):
