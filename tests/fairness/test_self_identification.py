@@ -175,3 +175,23 @@ async def test_profile_forms_need_the_csrf_token_and_staff_are_refused(
             {"sex": "male", "race_ethnicity": "white"},
         )
         assert refused.status_code == 403 and "Only candidates" in refused.text
+
+
+async def test_export_and_erasure_hooks(client: AsyncClient, app: Any) -> None:
+    from hireloop.fairness import service
+
+    token = (await register_candidate(client))["access_token"]
+    other = (await register_candidate(client))["access_token"]
+    for who in (token, other):
+        answers = {"sex": "male", "race_ethnicity": "asian"}
+        assert (await client.put(ME, json=answers, headers=auth(who))).status_code == 200
+    me = uuid.UUID((await client.get("/api/v1/auth/me", headers=auth(token))).json()["id"])
+    async with app.state.sessionmaker() as session:
+        exported = await service.export_of(session, me)
+        assert exported is not None
+        assert (exported["sex"], exported["race_ethnicity_label"]) == ("male", "Asian")
+        assert await service.erase(session, me) == 1
+        await session.commit()
+        assert await service.export_of(session, me) is None
+    assert (await client.get(ME, headers=auth(token))).status_code == 404
+    assert (await client.get(ME, headers=auth(other))).status_code == 200, "only theirs"
