@@ -266,6 +266,16 @@ class Settings(BaseSettings):
         ),
     )
 
+    bias_report_min_group_size: int = Field(
+        default=5,
+        ge=1,
+        le=1000,
+        description=(
+            "bias report: a group with fewer people than this behind a rate is shown but "
+            "marked too small, gets no impact ratio and is never the reference group"
+        ),
+    )
+
     @field_validator("trusted_proxies", mode="before")
     @classmethod
     def _split_proxies(cls, value: object) -> object:

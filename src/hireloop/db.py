@@ -182,14 +182,14 @@ def on_outcome(
     event.listen(sync_session, "after_rollback", lambda _s: run(rolled_back, "rollback"))
 
 
-def enum_column(enum_cls: type[StrEnum], **kwargs: Any) -> Any:
+def enum_column(enum_cls: type[StrEnum], *, length: int = 32, **kwargs: Any) -> Any:
     """A portable enum column: VARCHAR plus a CHECK constraint, storing the values."""
     return mapped_column(
         SAEnum(
             enum_cls,
             native_enum=False,
             create_constraint=True,
-            length=32,
+            length=length,
             validate_strings=True,
             values_callable=lambda members: [member.value for member in members],
             name=enum_cls.__name__.lower(),

@@ -16,6 +16,8 @@ from hireloop.db import create_engine, create_sessionmaker
 from hireloop.engine.knowledge import get_knowledge
 from hireloop.engine.providers import close_providers
 from hireloop.errors import install_error_handlers
+from hireloop.fairness.router import admin_router as bias_report_router
+from hireloop.fairness.router import me_router as self_identification_router
 from hireloop.health import router as health_router
 from hireloop.interviews.router import router as interviews_router
 from hireloop.interviews.sweeper import idle_sweeper
@@ -85,6 +87,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         interviews_router,
         users_router,
         resumes_router,
+        self_identification_router,
+        bias_report_router,
     ):
         api.include_router(router)
     app.include_router(api)

@@ -3,6 +3,7 @@
 from hireloop.applications.models import Application, ApplicationStatus
 from hireloop.auth.models import User, UserRole, UserStatus
 from hireloop.db import Base
+from hireloop.fairness.models import SelfIdentification
 from hireloop.interviews.models import (
     AssessmentResult,
     Interview,
@@ -27,6 +28,7 @@ __all__ = [
     "JobStatus",
     "MessageType",
     "Resume",
+    "SelfIdentification",
     "User",
     "UserRole",
     "UserStatus",

@@ -162,6 +162,13 @@ async def build_world(client: AsyncClient, app: Any) -> World:
         # Recruiters of jobs the candidate applied to may read the resume (not change it).
         world.resumes.append(Target({"resume_id": resume_id}, candidate=cand, readers=recruiters))
         world.secrets[cand].add(f"Private resume text of {cand}")
+        # Voluntary self-identification (issue 18): only its owner reads or changes it.
+        answered = await client.put(
+            "/api/v1/me/self-identification",
+            json={"sex": "decline_to_answer", "race_ethnicity": "two_or_more_races"},
+            headers=auth(token),
+        )
+        assert answered.status_code == 200, answered.text
     return world
 
 

@@ -2,7 +2,8 @@
 
 Everyone can change their password and sign out everywhere (every session of the
 account ends, on every device). Candidates upload a resume (it becomes the active one),
-make an older one active again, or delete one after a confirmation page. Every rule
+make an older one active again, or delete one after a confirmation page; they may answer
+the voluntary self-identification questions (``self_identification_form``). Every rule
 (who may do what, password rules, accepted files, size limit, one active resume) lives in
 the services (``hireloop.auth``, ``hireloop.resumes``); this module only turns forms into
 service calls and the services' refusals into messages on the page.
@@ -25,6 +26,7 @@ from hireloop.auth.sessions import sign_out_everywhere
 from hireloop.config import Settings
 from hireloop.db import SessionDep
 from hireloop.errors import DomainError
+from hireloop.fairness import service as self_identification
 from hireloop.ratelimit import check_account_attempt
 from hireloop.resumes import service as resumes
 from hireloop.resumes.extraction import CONTENT_TYPES
@@ -33,6 +35,11 @@ from hireloop.resumes.storage import ResumeStorage
 from hireloop.security import body_refusal
 from hireloop.web.forms import field_errors, read_form
 from hireloop.web.rendering import PageRoute, redirect, render
+from hireloop.web.self_identification_form import (
+    SelfIdentificationForm,
+    parse_answers,
+    self_identification_form,
+)
 from hireloop.web.session import (
     CsrfChecked,
     PageUser,
@@ -55,6 +62,9 @@ PROFILE_NOTICES = {
     "resume_activated": "Active resume changed. Interviews will use it from now on.",
     "resume_deleted": "Resume deleted, together with its stored file.",
     "password_changed": "Password changed. You are signed out on every other device.",
+    "self_identification_saved": "Your answers are saved. Only admins see them, and only "
+    "counted in groups.",
+    "self_identification_deleted": "Your self-identification answers are deleted.",
 }
 PASSWORD_FIELDS = ("current_password", "new_password")
 # What the file picker offers; the service still checks every upload's real content.
@@ -73,6 +83,7 @@ async def _render_profile(
     *,
     error: str | None = None,
     password_errors: dict[str, str] | None = None,
+    self_identification: SelfIdentificationForm | None = None,
     status_code: int = 200,
 ) -> Response:
     is_candidate = user.role is UserRole.candidate
@@ -86,6 +97,8 @@ async def _render_profile(
         "min_length": PASSWORD_MIN_LENGTH,
         "accept": ACCEPT,
         "max_mb": resumes.MAX_RESUME_BYTES // (1024 * 1024),
+        "self_identification": self_identification
+        or (await self_identification_form(session, user) if is_candidate else None),
     }
     notice = PROFILE_NOTICES.get(request.query_params.get("notice", ""))
     if notice:
@@ -135,6 +148,29 @@ async def sign_out_all(request: Request, session: SessionDep, user: PageUser) ->
     response = redirect("/login", notice="signed_out_everywhere")
     await end_session(request, response, session)
     return response
+
+
+@router.post(PROFILE_URL + "/self-identification", dependencies=[CsrfChecked])
+async def save_self_identification(
+    request: Request, session: SessionDep, user: PageUser
+) -> Response:
+    form = await read_form(request)
+    answers = parse_answers(form)
+    if isinstance(answers, dict):
+        section = await self_identification_form(session, user)
+        section.values = {name: form.get(name, "") for name in ("sex", "race_ethnicity")}
+        section.errors = answers
+        return await _render_profile(
+            request, session, user, self_identification=section, status_code=422
+        )
+    await self_identification.set_own(session, user, answers)
+    return redirect(PROFILE_URL + "#self-id-heading", notice="self_identification_saved")
+
+
+@router.post(PROFILE_URL + "/self-identification/delete", dependencies=[CsrfChecked])
+async def delete_self_identification(session: SessionDep, user: PageUser) -> Response:
+    await self_identification.delete_own(session, user)
+    return redirect(PROFILE_URL + "#self-id-heading", notice="self_identification_deleted")
 
 
 @router.post(PROFILE_URL + "/resumes")
