@@ -34,6 +34,15 @@ class InterviewStartRequest(BaseModel):
     role_type: str | None = Field(default=None, max_length=100)
     application_id: uuid.UUID | None = None
     resume_id: uuid.UUID | None = None
+    consent_notice_version: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=40,
+        description=(
+            "accept the candidate notice (GET /api/v1/consent-notice) with this start: its "
+            "current version; needed once, unless the notice was accepted already"
+        ),
+    )
 
     @model_validator(mode="after")
     def _strip_role_type(self) -> InterviewStartRequest:

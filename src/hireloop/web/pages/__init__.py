@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from hireloop.web.pages import account, candidate, interviews, jobs, profile, recruiter
+from hireloop.web.pages import (
+    account,
+    candidate,
+    interviews,
+    jobs,
+    privacy,
+    profile,
+    recruiter,
+)
 
 PAGE_ROUTERS: tuple[APIRouter, ...] = (
     account.router,
@@ -13,4 +21,5 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     interviews.router,
     recruiter.router,
     profile.router,
+    privacy.router,
 )

@@ -21,6 +21,7 @@ from hireloop.interviews.schemas import ANSWER_MAX_CHARS, AnswerCreate
 from hireloop.interviews.service import TurnResult
 from hireloop.interviews.streaming import stream_turn
 from hireloop.web.forms import read_form
+from hireloop.web.pages.privacy import consent_context, consent_needed
 from hireloop.web.rendering import PageRoute, redirect, render
 from hireloop.web.results_view import BAR_UNITS, flags_of, growth_of, skill_rows
 from hireloop.web.session import AnswerLimited, CsrfChecked, PageUser
@@ -68,6 +69,10 @@ async def interview_context(
         "clock": clock_for(interview, settings, utcnow())
         if interview.status is InterviewStatus.in_progress
         else None,
+        **consent_context(
+            interview.status is InterviewStatus.scheduled
+            and await consent_needed(request, session, user)
+        ),
         "idempotency_key": str(uuid.uuid4()),
         "error": None,
         "draft": "",
