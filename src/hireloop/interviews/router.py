@@ -300,7 +300,11 @@ async def abandon_interview(
 async def get_results(
     interview_id: uuid.UUID, user: CurrentUser, session: SessionDep, request: Request
 ) -> AssessmentResultRead:
-    """Per-skill results with evidence; 409 until the interview is completed."""
+    """Per-skill results with evidence; 409 until the interview is completed.
+
+    The score is advice (`advisory`): a person decides on the application, and the
+    candidate can ask for a human review (`POST /api/v1/applications/{id}/human-review`).
+    """
     interview, result = await reads.get_results(session, user, interview_id)
     return AssessmentResultRead(
         interview_id=interview.id,

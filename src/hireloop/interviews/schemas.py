@@ -166,8 +166,19 @@ class TranscriptPage(BaseModel):
     next_after_sequence: int | None
 
 
+ADVISORY_NOTE = (
+    "The score is advice from an automated judge, not a decision: for a job interview a "
+    "person (the recruiter who posted the job) decides on the application, and the "
+    "candidate can ask for a human review of this result."
+)
+
+
 class AssessmentResultRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
+
+    advisory: str = Field(
+        default=ADVISORY_NOTE, description="the score is advice: a person decides"
+    )
 
     interview_id: uuid.UUID
     role_type: str

@@ -7,13 +7,15 @@ import uuid
 from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 
+from hireloop.applications import oversight
 from hireloop.applications import service as applications
+from hireloop.applications.schemas import HUMAN_REVIEW_MESSAGE_MAX, HumanReviewCreate
 from hireloop.config import settings_of
 from hireloop.consent.models import ConsentMethod
 from hireloop.consent.notice import NOTICE_URL
 from hireloop.db import SessionDep
 from hireloop.engine.knowledge import ROLE_TYPES, get_knowledge
-from hireloop.errors import Conflict, DomainError, PreconditionRequired
+from hireloop.errors import Conflict, DomainError, InvalidInput, PreconditionRequired
 from hireloop.interviews import reads as interviews
 from hireloop.interviews import start
 from hireloop.interviews.briefing import briefing_for
@@ -69,6 +71,28 @@ async def start_job_interview(
     except PreconditionRequired:
         return redirect(NOTICE_URL + "?next=/applications", notice="consent_first")
     return redirect(f"/interviews/{result.interview.id}")
+
+
+@router.post("/applications/{application_id}/human-review", dependencies=[CsrfChecked])
+async def request_human_review(
+    application_id: uuid.UUID, request: Request, session: SessionDep, user: PageUser
+) -> Response:
+    """The candidate asks for a person to review their job interview result."""
+    form = await read_form(request)
+    try:
+        data = HumanReviewCreate(message=form.get("message") or None)
+    except ValidationError:
+        raise InvalidInput(
+            f"Keep the message to {HUMAN_REVIEW_MESSAGE_MAX} characters or fewer."
+        ) from None
+    await oversight.request_review(session, user, application_id, data.message)
+    application = await applications.get_application(session, user, application_id)
+    target = (
+        f"/interviews/{application.interview_id}/results#human-review"
+        if application.interview_id
+        else "/applications"
+    )
+    return redirect(target, notice="review_requested")
 
 
 @router.post("/applications/{application_id}/withdraw", dependencies=[CsrfChecked])

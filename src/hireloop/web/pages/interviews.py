@@ -10,6 +10,8 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
+from hireloop.applications import oversight
+from hireloop.applications.schemas import HUMAN_REVIEW_MESSAGE_MAX
 from hireloop.auth.models import User
 from hireloop.config import Settings, settings_of
 from hireloop.db import SessionDep, utcnow
@@ -199,7 +201,13 @@ async def results_page(
     interview, result = await reads.get_results(session, user, interview_id)
     context = results_context(interview, result)
     # "What happens next" follows the application: reviewed, decided or withdrawn.
-    context["application"] = await reads.application_of(session, interview)
+    application = await reads.application_of(session, interview)
+    context["application"] = application
+    # Human oversight: the candidate may ask for a person to review this result.
+    context["human_review"] = (
+        await oversight.request_of(session, application.id) if application else None
+    )
+    context["review_message_max"] = HUMAN_REVIEW_MESSAGE_MAX
     return render(request, "interviews/results.html", context)
 
 
