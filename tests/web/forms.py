@@ -68,3 +68,13 @@ async def web_accept_notice(client: AsyncClient) -> Response:
 
 async def web_login(client: AsyncClient, email: str, password: str = "correct-horse-9") -> Response:
     return await submit(client, "/login", "/login", {"email": email, "password": password})
+
+
+async def staff_page_login(client: AsyncClient, token: str) -> Response:
+    """Signs the staff user behind an API token in to the pages (fresh cookies)."""
+    me = await client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.status_code == 200, me.text
+    client.cookies.clear()
+    response = await web_login(client, me.json()["email"])
+    assert response.status_code == 303, response.text
+    return response
