@@ -13,6 +13,7 @@ from hireloop.applications.schemas import (
     ApplicationStatusUpdate,
     HumanReviewCreate,
     HumanReviewRead,
+    HumanReviewState,
     Paging,
 )
 from hireloop.auth.dependencies import CurrentUser, RecruiterUser
@@ -107,10 +108,14 @@ async def request_human_review(
 @router.get("/{application_id}/human-review", responses=error_responses(401, 403, 404, 422))
 async def get_human_review(
     application_id: uuid.UUID, user: CurrentUser, session: SessionDep
-) -> HumanReviewRead:
-    """The human review request on an application (its candidate, or the posting's
-    recruiter); 404 `no_human_review_request` when none was made."""
-    return HumanReviewRead.model_validate(await oversight.review_of(session, user, application_id))
+) -> HumanReviewState:
+    """Whether a human review of the application's result was requested, and the request
+    (its candidate, or the posting's recruiter)."""
+    request = await oversight.review_of(session, user, application_id)
+    return HumanReviewState(
+        requested=request is not None,
+        request=HumanReviewRead.model_validate(request) if request else None,
+    )
 
 
 @router.post(
