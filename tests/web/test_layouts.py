@@ -100,6 +100,7 @@ async def test_every_page_fits_a_phone_and_passes_axe(
             ("register", "/register"),
             ("jobs", "/jobs"),
             ("job", f"/jobs/{job['id']}"),
+            ("candidate-notice", "/privacy/notice"),
             ("not-found", "/no/such/page"),
         ):
             await anonymous.goto(f"{base}{path}")
@@ -113,6 +114,7 @@ async def test_every_page_fits_a_phone_and_passes_axe(
             ("practice", "/practice"),
             ("profile", "/profile"),
             ("results", f"/interviews/{strong['interview']}/results"),
+            ("candidate-notice-accepted", "/privacy/notice"),
             ("transcript", f"/interviews/{strong['interview']}/transcript"),
         ):
             await candidate.goto(f"{base}{path}")
