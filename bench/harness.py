@@ -17,6 +17,8 @@ from typing import Any
 
 import httpx
 
+from hireloop.consent.notice import NOTICE_VERSION
+
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench-pass-123"
 
@@ -127,6 +129,11 @@ async def register(client: httpx.AsyncClient, index: int) -> str:
     )
     response.raise_for_status()
     token: str = response.json()["access_token"]
+    # Every candidate accepts the candidate notice once, before their first interview.
+    accepted = await client.post(
+        "/api/v1/me/consents", json={"notice_version": NOTICE_VERSION}, headers=headers(token)
+    )
+    accepted.raise_for_status()
     return token
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import httpx
 
 from bench.harness import PASSWORD, database_url, headers, percentile, server
+from hireloop.consent.notice import NOTICE_VERSION
 
 ANSWER = (
     "In my last role I owned this area end to end. For example, we measured the baseline, "
@@ -92,7 +93,19 @@ async def _register(client: httpx.AsyncClient, rec: Recorder, index: int) -> str
             "full_name": f"Load Candidate {index}",
         },
     )
-    return None if registered is None else str(registered.json()["access_token"])
+    if registered is None:
+        return None
+    token = str(registered.json()["access_token"])
+    # Every candidate accepts the candidate notice once, before their first interview.
+    accepted = await rec.call(
+        client,
+        "consent",
+        "POST",
+        "/api/v1/me/consents",
+        json={"notice_version": NOTICE_VERSION},
+        headers=headers(token),
+    )
+    return None if accepted is None else token
 
 
 async def _interview(

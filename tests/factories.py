@@ -15,6 +15,7 @@ from hireloop.auth.models import UserRole
 from hireloop.auth.schemas import UserCreate
 from hireloop.auth.security import create_access_token
 from hireloop.auth.service import register_user
+from hireloop.consent.notice import NOTICE_VERSION
 
 PASSWORD = "correct-horse-9"
 _counter = itertools.count(1)
@@ -30,8 +31,13 @@ def auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-async def register_candidate(client: AsyncClient, name: str = "Ada Candidate") -> dict[str, Any]:
-    """Registers through the API; returns the token response (access_token, user)."""
+async def register_candidate(
+    client: AsyncClient, name: str = "Ada Candidate", *, consent: bool = True
+) -> dict[str, Any]:
+    """Registers through the API; returns the token response (access_token, user).
+
+    The candidate accepts the candidate notice, as every candidate must before an
+    interview; ``consent=False`` leaves that undone (tests of the requirement)."""
     email = f"candidate{next(_counter)}-{uuid.uuid4().hex[:6]}@example.com"
     response = await client.post(
         "/api/v1/auth/register",
@@ -39,7 +45,17 @@ async def register_candidate(client: AsyncClient, name: str = "Ada Candidate") -
     )
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
+    if consent:
+        await accept_notice(client, body["access_token"])
     return body
+
+
+async def accept_notice(client: AsyncClient, token: str, base: str = "") -> None:
+    """The candidate accepts the current candidate notice through the API."""
+    response = await client.post(
+        f"{base}/api/v1/me/consents", json={"notice_version": NOTICE_VERSION}, headers=auth(token)
+    )
+    assert response.status_code in (200, 201), response.text
 
 
 async def create_staff_user(app: Any, role: UserRole, name: str = "Rita Recruiter") -> str:

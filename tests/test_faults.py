@@ -14,7 +14,7 @@ import httpx
 import pytest
 from sqlalchemy.engine import make_url
 
-from tests.factories import PASSWORD, auth
+from tests.factories import PASSWORD, accept_notice, auth
 from tests.live_server import TcpProxy, live_server, server_env, wait_ready
 
 ANSWER = "I would use an index on the filtered columns, measure with EXPLAIN and add a cache."
@@ -26,6 +26,7 @@ async def _candidate(client: httpx.AsyncClient, index: int) -> tuple[str, str]:
         json={"email": f"fault{index}@example.com", "password": PASSWORD, "full_name": "F"},
     )
     token = registered.json()["access_token"]
+    await accept_notice(client, token)
     started = await client.post(
         "/api/v1/interviews/start", json={"role_type": "python"}, headers=auth(token)
     )

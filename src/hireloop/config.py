@@ -275,6 +275,22 @@ class Settings(BaseSettings):
             "marked too small, gets no impact ratio and is never the reference group"
         ),
     )
+    consent_required: bool = Field(
+        default=True,
+        description=(
+            "candidates must accept the current candidate notice before an interview starts "
+            "(428 otherwise); turn off only where consent is collected elsewhere, e.g. an ATS"
+        ),
+    )
+    human_alternative_contact: str = Field(
+        default="",
+        max_length=300,
+        description=(
+            "who a candidate asks for an assessment by a person instead of the automated "
+            "interview (an email address or a web page), named in the candidate notice; "
+            "empty = the recruiter who posted the job"
+        ),
+    )
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod

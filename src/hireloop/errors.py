@@ -89,6 +89,13 @@ class InvalidInput(DomainError):
     code = "invalid_input"
 
 
+class PreconditionRequired(DomainError):
+    """Something must be done first (e.g. accept the candidate notice before an interview)."""
+
+    status_code = 428
+    code = "precondition_required"
+
+
 class ServiceUnavailable(DomainError):
     status_code = 503
     code = "service_unavailable"
@@ -105,6 +112,7 @@ def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
         413: "Request body too large",
         415: "Unsupported media type",
         422: "Invalid input",
+        428: "Something must be done first (the body says what)",
         429: "Too many requests",
         503: "Service unavailable",
     }

@@ -12,6 +12,7 @@ from hireloop.api_docs import install_api_docs
 from hireloop.applications.router import router as applications_router
 from hireloop.auth.router import router as auth_router
 from hireloop.config import Settings, get_settings
+from hireloop.consent.router import router as consent_router
 from hireloop.db import create_engine, create_sessionmaker
 from hireloop.engine.knowledge import get_knowledge
 from hireloop.engine.providers import close_providers
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         resumes_router,
         self_identification_router,
         bias_report_router,
+        consent_router,
     ):
         api.include_router(router)
     app.include_router(api)

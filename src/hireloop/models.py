@@ -1,7 +1,8 @@
 """Imports every ORM model so ``Base.metadata`` is complete (Alembic, tests)."""
 
-from hireloop.applications.models import Application, ApplicationStatus
+from hireloop.applications.models import Application, ApplicationStatus, HumanReviewRequest
 from hireloop.auth.models import User, UserRole, UserStatus
+from hireloop.consent.models import Consent
 from hireloop.db import Base
 from hireloop.fairness.models import SelfIdentification
 from hireloop.interviews.models import (
@@ -20,6 +21,8 @@ __all__ = [
     "ApplicationStatus",
     "AssessmentResult",
     "Base",
+    "Consent",
+    "HumanReviewRequest",
     "Interview",
     "InterviewMessage",
     "InterviewSession",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.factories import PASSWORD, auth
+from tests.factories import PASSWORD, accept_notice, auth
 from tests.live_server import live_server, server_env
 
 
@@ -20,6 +20,7 @@ async def _interleaved_answers(
             json={"email": "two-servers@example.com", "password": PASSWORD, "full_name": "Two"},
         )
         token = registered.json()["access_token"]
+        await accept_notice(client, token, bases[0])
         started = await client.post(
             f"{bases[1]}/api/v1/interviews/start", json={"role_type": "go"}, headers=auth(token)
         )

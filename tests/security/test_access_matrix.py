@@ -119,6 +119,15 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("PATCH", f"{API}/applications/{{application_id}}"): Access(
         applications, managers, NOT_YOURS, {"status": "rejected"}
     ),
+    ("POST", f"{API}/applications/{{application_id}}/human-review"): Access(
+        applications, owner, NOT_YOURS, {"message": "Someone else asks"}
+    ),
+    ("GET", f"{API}/applications/{{application_id}}/human-review"): Access(
+        applications, viewers, NOT_YOURS
+    ),
+    ("POST", f"{API}/applications/{{application_id}}/human-review/handled"): Access(
+        applications, managers, NOT_YOURS
+    ),
     ("GET", f"{API}/interviews/{{interview_id}}"): Access(interviews, viewers, NOT_YOURS),
     ("POST", f"{API}/interviews/{{interview_id}}/messages"): Access(
         interviews, owner, NOT_YOURS, ANSWER
@@ -145,6 +154,9 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("POST", "/applications/{application_id}/withdraw"): Access(
         applications, owner, EITHER, CONFIRMED
     ),
+    ("POST", "/applications/{application_id}/human-review"): Access(
+        applications, owner, EITHER, {"message": "Someone else asks"}
+    ),
     ("GET", "/interviews/{interview_id}"): Access(interviews, viewers, EITHER),
     ("POST", "/interviews/{interview_id}/answer"): Access(interviews, owner, EITHER, ANSWER),
     ("POST", "/interviews/{interview_id}/finish"): Access(interviews, owner, EITHER, CONFIRMED),
@@ -163,6 +175,9 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/recruiter/applications/{application_id}"): Access(applications, managers, EITHER),
     ("POST", "/recruiter/applications/{application_id}/status"): Access(
         applications, managers, EITHER, {"status": "rejected", **CONFIRMED}
+    ),
+    ("POST", "/recruiter/applications/{application_id}/human-review/handled"): Access(
+        applications, managers, EITHER, {}
     ),
 }
 

@@ -22,7 +22,7 @@ from sqlalchemy import update
 from hireloop.db import utcnow
 from hireloop.engine.knowledge import get_knowledge
 from hireloop.interviews.models import Interview
-from tests.factories import PASSWORD, auth, job_payload
+from tests.factories import PASSWORD, accept_notice, auth, job_payload
 from tests.interviews.simulate import strong_answer, take_interview
 from tests.live_server import live_server, server_env
 from tests.web.browser import CHROMIUM, check_page, create_recruiter, log_in, new_page
@@ -52,6 +52,7 @@ async def strong_applicant(base: str, job_id: str) -> None:
             },
         )
         token = registered.json()["access_token"]
+        await accept_notice(client, token)
         applied = await client.post(
             "/api/v1/applications", json={"job_posting_id": job_id}, headers=auth(token)
         )
@@ -153,6 +154,19 @@ async def test_candidate_and_recruiter_journey(
         await candidate.get_by_role("button", name="Apply and get my interview").click()
         await expect(candidate.get_by_text("Application sent.")).to_be_visible()
         await check_page(candidate, "my-applications")
+
+        # Before the first interview: the candidate notice, accepted on its page.
+        await candidate.get_by_role("button", name=re.compile("^Start interview")).click()
+        await expect(
+            candidate.get_by_text("read the candidate notice and accept it")
+        ).to_be_visible()
+        await expect(
+            candidate.get_by_role("heading", name="Your right to a human alternative")
+        ).to_be_visible()
+        await check_page(candidate, "candidate-notice")
+        await candidate.get_by_label(re.compile("I have read this notice")).check()
+        await candidate.get_by_role("button", name="Accept the notice").click()
+        await expect(candidate.get_by_text("you accepted the candidate notice")).to_be_visible()
 
         # The interview: answer, reload half-way, continue, finish.
         await candidate.get_by_role("button", name=re.compile("^Start interview")).click()
@@ -274,6 +288,7 @@ async def test_expectations_countdown_and_confirmations(
                 json={"email": candidate_email, "password": PASSWORD, "full_name": "Bea Briefed"},
             )
             candidate_token = registered.json()["access_token"]
+            await accept_notice(api, candidate_token)
             await api.post(
                 "/api/v1/applications",
                 json={"job_posting_id": jobs[1]["id"]},

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from playwright.async_api import Browser, Page
 
-from tests.factories import PASSWORD, auth, job_payload
+from tests.factories import PASSWORD, accept_notice, auth, job_payload
 from tests.interviews.simulate import Answerer, strong_answer, take_interview, weak_answer
 from tests.live_server import live_server, server_env
 from tests.web.browser import CHROMIUM, check_page, create_recruiter, log_in, new_page
@@ -41,6 +41,7 @@ async def _candidate(api: httpx.AsyncClient, name: str) -> tuple[str, str]:
         "/api/v1/auth/register", json={"email": email, "password": PASSWORD, "full_name": name}
     )
     assert registered.status_code == 201, registered.text
+    await accept_notice(api, registered.json()["access_token"])
     return email, registered.json()["access_token"]
 
 
@@ -99,6 +100,7 @@ async def test_every_page_fits_a_phone_and_passes_axe(
             ("register", "/register"),
             ("jobs", "/jobs"),
             ("job", f"/jobs/{job['id']}"),
+            ("candidate-notice", "/privacy/notice"),
             ("not-found", "/no/such/page"),
         ):
             await anonymous.goto(f"{base}{path}")
@@ -112,6 +114,7 @@ async def test_every_page_fits_a_phone_and_passes_axe(
             ("practice", "/practice"),
             ("profile", "/profile"),
             ("results", f"/interviews/{strong['interview']}/results"),
+            ("candidate-notice-accepted", "/privacy/notice"),
             ("transcript", f"/interviews/{strong['interview']}/transcript"),
         ):
             await candidate.goto(f"{base}{path}")

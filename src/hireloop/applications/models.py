@@ -5,7 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hireloop.db import Base, UUIDPrimaryKey, enum_column, utcnow
@@ -44,6 +44,11 @@ class Application(UUIDPrimaryKey, Base):
     )
     applied_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Who made the last status decision (a recruiter or admin), and when: human oversight.
+    status_decided_by_id: Mapped[uuid.UUID | None] = mapped_column(
+        "status_decided_by", ForeignKey("users.id", ondelete="SET NULL")
+    )
+    status_decided_at: Mapped[datetime | None]
 
     job_posting: Mapped[JobPosting] = relationship(lazy="raise")
     interview: Mapped[Interview | None] = relationship(
@@ -52,4 +57,24 @@ class Application(UUIDPrimaryKey, Base):
 
     __table_args__ = (
         UniqueConstraint("candidate_id", "job_posting_id", name="uq_applications_candidate_job"),
+    )
+
+
+class HumanReviewRequest(UUIDPrimaryKey, Base):
+    """A candidate's request that a person review their job interview result (once per
+    application). The candidate's own data: deleted with their account or application."""
+
+    __tablename__ = "human_review_requests"
+
+    application_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), unique=True
+    )
+    candidate_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    message: Mapped[str | None] = mapped_column(String(1000))
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    handled_at: Mapped[datetime | None]
+    handled_by_id: Mapped[uuid.UUID | None] = mapped_column(
+        "handled_by", ForeignKey("users.id", ondelete="SET NULL")
     )

@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from hireloop.applications.models import Application, ApplicationStatus
 from hireloop.auth.models import User
+from hireloop.db import utcnow
 from hireloop.errors import Conflict, Forbidden, NotFound
 from hireloop.interviews.models import AssessmentResult, Interview, InterviewStatus
 from hireloop.jobs.models import JobPosting
@@ -116,6 +117,11 @@ async def change_status(
             code="status_change_not_allowed",
         )
     application.status = new_status
+    # Human oversight: the person who made the decision, and when.
+    application.status_decided_by_id = user.id
+    application.status_decided_at = utcnow()
+    # AUDIT HOOK (issue 18, audit log): record the status decision here — actor ``user``,
+    # ``application.id``, from ``current`` to ``new_status`` — in the same transaction.
     if new_status is S.rejected and application.interview_id is not None:
         # A rejected applicant's pending interview can no longer be started.
         interview = await session.get(Interview, application.interview_id)

@@ -7,8 +7,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from hireloop.applications.models import ApplicationStatus
+from hireloop.consent.schemas import ConsentRead
 from hireloop.interviews.models import InterviewStatus
 from hireloop.jobs.schemas import JobPostingSummary
+
+HUMAN_REVIEW_MESSAGE_MAX = 1000
 
 
 class ApplicationCreate(BaseModel):
@@ -35,6 +38,10 @@ class ApplicationRead(BaseModel):
     updated_at: datetime
     job_posting: JobPostingSummary
     interview: LinkedInterview | None
+    status_decided_by_id: uuid.UUID | None = Field(
+        description="the recruiter (or admin) who made the last status decision"
+    )
+    status_decided_at: datetime | None
 
 
 class ApplicationList(BaseModel):
@@ -68,6 +75,35 @@ class CandidateSummary(BaseModel):
     email: str
 
 
+class StaffSummary(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    full_name: str
+
+
+class HumanReviewCreate(BaseModel):
+    """Ask for a person to review the job interview result; say why if you like."""
+
+    message: str | None = Field(default=None, max_length=HUMAN_REVIEW_MESSAGE_MAX)
+
+
+class HumanReviewRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    application_id: uuid.UUID
+    message: str | None
+    requested_at: datetime
+    handled_at: datetime | None = Field(description="when the recruiter marked it handled")
+    handled_by_id: uuid.UUID | None
+
+
+class HumanReviewState(BaseModel):
+    requested: bool
+    request: HumanReviewRead | None
+
+
 class ResultSummary(BaseModel):
     """The headline of an interview's results; the full report is at /interviews/{id}/results."""
 
@@ -99,6 +135,17 @@ class ApplicantRead(BaseModel):
     result: ResultSummary | None
     # The status moves a recruiter can make from here (empty once decided).
     allowed_transitions: list[ApplicationStatus]
+    status_decided_by: StaffSummary | None = Field(
+        default=None, description="who made the last status decision"
+    )
+    status_decided_at: datetime | None = None
+    consent: ConsentRead | None = Field(
+        default=None,
+        description="the candidate's latest acceptance of the candidate notice (version, time)",
+    )
+    human_review: HumanReviewRead | None = Field(
+        default=None, description="the candidate's request for a human review, if any"
+    )
 
 
 class ApplicantList(BaseModel):

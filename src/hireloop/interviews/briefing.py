@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from hireloop.config import Settings
+from hireloop.consent.notice import NOTICE_URL, human_alternative_text
 from hireloop.engine.knowledge import get_knowledge
 from hireloop.engine.planner import build_skill_plan
 from hireloop.interviews.models import Interview
@@ -31,6 +32,9 @@ class Briefing:
     job_title: str | None  # None for a practice interview
     company: str | None
     model_judge: bool  # a language model judges (with the built-in judge's checks)
+    model_name: str | None  # the language model, when one judges
+    human_alternative: str  # how to ask for a person instead (the candidate notice)
+    notice_url: str
 
 
 def briefing_for(settings: Settings, role_type: str | None, job: JobPosting | None) -> Briefing:
@@ -48,6 +52,9 @@ def briefing_for(settings: Settings, role_type: str | None, job: JobPosting | No
         job_title=job.title if job else None,
         company=job.company if job else None,
         model_judge=settings.ai_provider != "builtin",
+        model_name=settings.ai_model if settings.ai_provider != "builtin" else None,
+        human_alternative=human_alternative_text(settings),
+        notice_url=NOTICE_URL,
     )
 
 

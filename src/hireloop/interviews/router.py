@@ -106,7 +106,7 @@ def session_read(row: InterviewSession, interview: Interview, viewer: User) -> S
             "model": InterviewStartResponse,
             "description": "The interview was already in progress; it is returned as it stands",
         },
-        **error_responses(400, 401, 403, 404, 409, 422, 429),
+        **error_responses(400, 401, 403, 404, 409, 422, 428, 429),
     },
     dependencies=[Depends(limit_interview_starts)],  # per user; 429 + Retry-After
 )
@@ -127,6 +127,10 @@ async def start_interview(
     - **Standalone practice** (`role_type` only): a role type such as `python` or free
       text such as "React" or "node.js"; unknown role types → 422 with the valid ones.
     - `{}` → 400. `resume_id`, when given, must be one of the caller's resumes (404).
+    - The caller must have accepted the current candidate notice (`POST /api/v1/me/consents`)
+      or accept it here with `consent_notice_version`; otherwise 428 `consent_required`
+      with `notice_version` and `notice_url`. An old version → 409
+      `notice_version_outdated`. (Operators can turn the requirement off.)
     """
     result = await start.start_interview(session, user, data, settings_of(request))
     if not result.created:
@@ -309,7 +313,11 @@ async def abandon_interview(
 async def get_results(
     interview_id: uuid.UUID, user: CurrentUser, session: SessionDep, request: Request
 ) -> AssessmentResultRead:
-    """Per-skill results with evidence; 409 until the interview is completed."""
+    """Per-skill results with evidence; 409 until the interview is completed.
+
+    The score is advice (`advisory`): a person decides on the application, and the
+    candidate can ask for a human review (`POST /api/v1/applications/{id}/human-review`).
+    """
     interview, result = await reads.get_results(session, user, interview_id)
     return AssessmentResultRead(
         interview_id=interview.id,

@@ -34,6 +34,15 @@ class InterviewStartRequest(BaseModel):
     role_type: str | None = Field(default=None, max_length=100)
     application_id: uuid.UUID | None = None
     resume_id: uuid.UUID | None = None
+    consent_notice_version: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=40,
+        description=(
+            "accept the candidate notice (GET /api/v1/consent-notice) with this start: its "
+            "current version; needed once, unless the notice was accepted already"
+        ),
+    )
 
     @model_validator(mode="after")
     def _strip_role_type(self) -> InterviewStartRequest:
@@ -157,8 +166,19 @@ class TranscriptPage(BaseModel):
     next_after_sequence: int | None
 
 
+ADVISORY_NOTE = (
+    "The score is advice from an automated judge, not a decision: for a job interview a "
+    "person (the recruiter who posted the job) decides on the application, and the "
+    "candidate can ask for a human review of this result."
+)
+
+
 class AssessmentResultRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
+
+    advisory: str = Field(
+        default=ADVISORY_NOTE, description="the score is advice: a person decides"
+    )
 
     interview_id: uuid.UUID
     role_type: str

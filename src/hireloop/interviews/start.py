@@ -13,6 +13,8 @@ from hireloop.applications.models import Application, ApplicationStatus
 from hireloop.applications.service import role_type_for_job
 from hireloop.auth.models import User
 from hireloop.config import Settings
+from hireloop.consent.models import ConsentMethod
+from hireloop.consent.service import require_consent
 from hireloop.db import commit_before_slow_call, utcnow
 from hireloop.engine.knowledge import ROLE_TYPES, get_knowledge
 from hireloop.engine.planner import build_skill_plan, opening_text
@@ -50,7 +52,11 @@ class StartResult:
 
 
 async def start_interview(
-    session: AsyncSession, user: User, data: InterviewStartRequest, settings: Settings
+    session: AsyncSession,
+    user: User,
+    data: InterviewStartRequest,
+    settings: Settings,
+    consent_method: ConsentMethod = ConsentMethod.start,
 ) -> StartResult:
     log.info(
         "start_interview_request",
@@ -59,6 +65,8 @@ async def start_interview(
         has_role_type=data.role_type is not None,
         has_resume_id=data.resume_id is not None,
     )
+    # The candidate notice first: nothing about the interview is looked at before it.
+    await require_consent(session, user, settings, data.consent_notice_version, consent_method)
     if data.resume_id is not None:
         await _check_resume(session, user, data.resume_id)
     if data.application_id is not None:

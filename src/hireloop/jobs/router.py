@@ -5,17 +5,20 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from hireloop.applications import review
+from hireloop.applications import oversight, review
 from hireloop.applications.models import ApplicationStatus
 from hireloop.applications.schemas import (
     ApplicantList,
     ApplicantRead,
     CandidateSummary,
+    HumanReviewRead,
     LinkedInterview,
     Paging,
     ResultSummary,
+    StaffSummary,
 )
 from hireloop.auth.dependencies import RecruiterUser
+from hireloop.consent.schemas import ConsentRead
 from hireloop.db import SessionDep
 from hireloop.errors import error_responses
 from hireloop.jobs import service
@@ -126,27 +129,40 @@ async def list_job_applicants(
     status: ApplicationStatus | None = None,
 ) -> ApplicantList:
     """Recruiters: applicants to an own posting, ranked by overall interview score
-    (applicants without results last), with status, result summary and next moves."""
+    (applicants without results last), with status, result summary and next moves, who
+    decided the status, the candidate's acceptance of the candidate notice and any
+    request for a human review."""
     job, applicants, total = await review.rank_applicants(
         session, user, job_id, paging.skip, paging.limit, status
     )
+    seen = await oversight.oversight_of(session, (a.application for a in applicants))
     return ApplicantList(
         job_posting=JobPostingSummary.model_validate(job),
-        items=[
-            ApplicantRead(
-                rank=a.rank,
-                id=a.application.id,
-                status=a.application.status,
-                applied_at=a.application.applied_at,
-                updated_at=a.application.updated_at,
-                candidate=CandidateSummary.model_validate(a.candidate),
-                interview=LinkedInterview.model_validate(a.interview) if a.interview else None,
-                result=ResultSummary.model_validate(a.result) if a.result else None,
-                allowed_transitions=list(review.allowed_transitions(a.application.status)),
-            )
-            for a in applicants
-        ],
+        items=[applicant_read(a, seen) for a in applicants],
         total=total,
         skip=paging.skip,
         limit=paging.limit,
+    )
+
+
+def applicant_read(a: review.Applicant, seen: oversight.Oversight) -> ApplicantRead:
+    application = a.application
+    decider_id = application.status_decided_by_id
+    decider = seen.deciders.get(decider_id) if decider_id else None
+    consent = seen.consents.get(application.candidate_id)
+    human_review = seen.reviews.get(application.id)
+    return ApplicantRead(
+        rank=a.rank,
+        id=application.id,
+        status=application.status,
+        applied_at=application.applied_at,
+        updated_at=application.updated_at,
+        candidate=CandidateSummary.model_validate(a.candidate),
+        interview=LinkedInterview.model_validate(a.interview) if a.interview else None,
+        result=ResultSummary.model_validate(a.result) if a.result else None,
+        allowed_transitions=list(review.allowed_transitions(application.status)),
+        status_decided_by=StaffSummary.model_validate(decider) if decider else None,
+        status_decided_at=application.status_decided_at,
+        consent=ConsentRead.model_validate(consent) if consent else None,
+        human_review=HumanReviewRead.model_validate(human_review) if human_review else None,
     )

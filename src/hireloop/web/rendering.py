@@ -39,6 +39,10 @@ NOTICES = {
     "job_closed": "Job posting closed.",
     "status_changed": "Application status updated.",
     "compare_choose": "To compare applicants, tick between 2 and 4 of them.",
+    "consent_accepted": "Thank you: you accepted the candidate notice.",
+    "consent_first": "Before your first interview, read the candidate notice and accept it.",
+    "review_requested": "Your request is sent: a person will review your result.",
+    "review_handled": "The human review request is marked as handled.",
 }
 
 
@@ -128,6 +132,7 @@ def render_error(
         409: "Not possible right now",
         413: "Too large",
         422: "Please check your input",
+        428: "One step first",
         429: "Please slow down",
         500: "Something went wrong",
         503: "Hireloop is busy",

@@ -10,6 +10,7 @@ from hireloop.web.pages import (
     candidate,
     interviews,
     jobs,
+    privacy,
     profile,
     recruiter,
 )
@@ -22,4 +23,5 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     recruiter.router,
     profile.router,
     bias_report.router,
+    privacy.router,
 )

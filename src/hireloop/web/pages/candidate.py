@@ -7,17 +7,22 @@ import uuid
 from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 
+from hireloop.applications import oversight
 from hireloop.applications import service as applications
+from hireloop.applications.schemas import HUMAN_REVIEW_MESSAGE_MAX, HumanReviewCreate
 from hireloop.config import settings_of
+from hireloop.consent.models import ConsentMethod
+from hireloop.consent.notice import NOTICE_URL
 from hireloop.db import SessionDep
 from hireloop.engine.knowledge import ROLE_TYPES, get_knowledge
-from hireloop.errors import DomainError
+from hireloop.errors import Conflict, DomainError, InvalidInput, PreconditionRequired
 from hireloop.interviews import reads as interviews
 from hireloop.interviews import start
 from hireloop.interviews.briefing import briefing_for
 from hireloop.interviews.schemas import InterviewStartRequest
 from hireloop.web.confirmation import ConfirmPage, is_confirmed, withdraw_question
 from hireloop.web.forms import read_form
+from hireloop.web.pages.privacy import consent_context, consent_needed
 from hireloop.web.rendering import PageRoute, page_number, pager, redirect, render
 from hireloop.web.session import CsrfChecked, PageUser, StartLimited
 
@@ -48,11 +53,47 @@ async def my_applications(request: Request, session: SessionDep, user: PageUser)
 async def start_job_interview(
     application_id: uuid.UUID, request: Request, session: SessionDep, user: PageUser
 ) -> Response:
-    """Starts the application's interview, or resumes it if it is already under way."""
-    result = await start.start_interview(
-        session, user, InterviewStartRequest(application_id=application_id), settings_of(request)
-    )
+    """Starts the application's interview, or resumes it if it is already under way.
+
+    Without the candidate notice accepted (the form's box, or earlier), the candidate is
+    sent to the notice, and back to their applications once they accept it."""
+    form = await read_form(request)
+    try:
+        data = InterviewStartRequest(
+            application_id=application_id,
+            consent_notice_version=form.get("consent_notice_version") or None,
+        )
+    except ValidationError:
+        return redirect(NOTICE_URL + "?next=/applications", notice="consent_first")
+    try:
+        result = await start.start_interview(
+            session, user, data, settings_of(request), ConsentMethod.page
+        )
+    except PreconditionRequired:
+        return redirect(NOTICE_URL + "?next=/applications", notice="consent_first")
     return redirect(f"/interviews/{result.interview.id}")
+
+
+@router.post("/applications/{application_id}/human-review", dependencies=[CsrfChecked])
+async def request_human_review(
+    application_id: uuid.UUID, request: Request, session: SessionDep, user: PageUser
+) -> Response:
+    """The candidate asks for a person to review their job interview result."""
+    form = await read_form(request)
+    try:
+        data = HumanReviewCreate(message=form.get("message") or None)
+    except ValidationError:
+        raise InvalidInput(
+            f"Keep the message to {HUMAN_REVIEW_MESSAGE_MAX} characters or fewer."
+        ) from None
+    await oversight.request_review(session, user, application_id, data.message)
+    application = await applications.get_application(session, user, application_id)
+    target = (
+        f"/interviews/{application.interview_id}/results#human-review"
+        if application.interview_id
+        else "/applications"
+    )
+    return redirect(target, notice="review_requested")
 
 
 @router.post("/applications/{application_id}/withdraw", dependencies=[CsrfChecked])
@@ -81,6 +122,7 @@ async def practice_page(request: Request, session: SessionDep, user: PageUser) -
         "error": None,
         "selected": "",
         "briefing": briefing_for(settings_of(request), None, None),
+        **consent_context(await consent_needed(request, session, user)),
     }
     return render(request, "candidate/practice.html", context)
 
@@ -91,19 +133,33 @@ async def start_practice(request: Request, session: SessionDep, user: PageUser) 
     role_type = form.get("role_type", "")
     try:
         # Built from the form like any API model: its rules (length, blank) apply here too.
-        data = InterviewStartRequest(role_type=role_type or None)
-        result = await start.start_interview(session, user, data, settings_of(request))
+        data = InterviewStartRequest(
+            role_type=role_type or None,
+            consent_notice_version=form.get("consent_notice_version") or None,
+        )
+        result = await start.start_interview(
+            session, user, data, settings_of(request), ConsentMethod.page
+        )
     except (DomainError, ValidationError) as exc:
         status = exc.status_code if isinstance(exc, DomainError) else 422
         items, _total = await interviews.list_mine(session, user, 0, 50)
         context = {
             "roles": role_choices(),
             "interviews": items,
-            "error": exc.detail
-            if isinstance(exc, DomainError) and status not in (400, 422)
-            else "Choose a role type from the list.",
+            "error": _practice_error(exc, status),
             "selected": role_type[:100],
             "briefing": briefing_for(settings_of(request), None, None),
+            **consent_context(await consent_needed(request, session, user)),
         }
         return render(request, "candidate/practice.html", context, status_code=status)
     return redirect(f"/interviews/{result.interview.id}")
+
+
+def _practice_error(exc: DomainError | ValidationError, status: int) -> str:
+    if isinstance(exc, PreconditionRequired):
+        return "Tick the box to accept the candidate notice, then start."
+    if isinstance(exc, Conflict) and exc.code == "notice_version_outdated":
+        return "The candidate notice changed: reload this page, read it and accept it again."
+    if isinstance(exc, DomainError) and status not in (400, 422):
+        return exc.detail
+    return "Choose a role type from the list."

@@ -10,6 +10,8 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
+from hireloop.applications import oversight
+from hireloop.applications.schemas import HUMAN_REVIEW_MESSAGE_MAX
 from hireloop.auth.models import User
 from hireloop.config import Settings, settings_of
 from hireloop.db import SessionDep, utcnow
@@ -23,6 +25,7 @@ from hireloop.interviews.service import NOT_AUTHORIZED, TurnResult
 from hireloop.interviews.streaming import stream_turn
 from hireloop.web.confirmation import ConfirmPage, finish_question, is_confirmed
 from hireloop.web.forms import read_form
+from hireloop.web.pages.privacy import consent_context, consent_needed
 from hireloop.web.rendering import PageRoute, redirect, render
 from hireloop.web.results_view import BAR_UNITS, flags_of, growth_of, skill_rows
 from hireloop.web.session import AnswerLimited, CsrfChecked, PageUser
@@ -70,6 +73,10 @@ async def interview_context(
         "clock": clock_for(interview, settings, utcnow())
         if interview.status is InterviewStatus.in_progress
         else None,
+        **consent_context(
+            interview.status is InterviewStatus.scheduled
+            and await consent_needed(request, session, user)
+        ),
         "idempotency_key": str(uuid.uuid4()),
         "error": None,
         "draft": "",
@@ -214,7 +221,13 @@ async def results_page(
     result = await reads.results_of(session, interview)
     context = results_context(interview, result)
     # "What happens next" follows the application: reviewed, decided or withdrawn.
-    context["application"] = await reads.application_of(session, interview)
+    application = await reads.application_of(session, interview)
+    context["application"] = application
+    # Human oversight: the candidate may ask for a person to review this result.
+    context["human_review"] = (
+        await oversight.request_of(session, application.id) if application else None
+    )
+    context["review_message_max"] = HUMAN_REVIEW_MESSAGE_MAX
     return render(request, "interviews/results.html", context)
 
 

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 
-from hireloop.applications import review
+from hireloop.applications import oversight, review
 from hireloop.applications.models import ApplicationStatus
 from hireloop.db import SessionDep
 from hireloop.errors import Forbidden, InvalidInput, NotFound
@@ -155,11 +155,13 @@ async def applicants_page(
         session, user, job_id, (page - 1) * PAGE_SIZE, PAGE_SIZE
     )
     base = f"/recruiter/jobs/{job_id}/applicants"
+    seen = await oversight.oversight_of(session, (a.application for a in applicants))
     context = {
         "job": job,
         "applicants": applicants,
         "total": total,
         "flags": {a.application.id: flags_of(a.result) if a.result else [] for a in applicants},
+        "reviews": seen.reviews,
         # Ticked again when a comparison sent the recruiter back to change the choice.
         "chosen": set(request.query_params.getlist("application")),
         "compare_limits": (COMPARE_MIN, COMPARE_MAX),
@@ -218,6 +220,7 @@ async def applicant_page(
         "messages": [],
         "results": None,
         "role_name": role_name(found.interview.role_type) if found.interview else "",
+        "oversight": await oversight.oversight_of(session, [found.application]),
     }
     if found.interview is not None:
         interview, messages = await interviews.transcript(
@@ -253,3 +256,11 @@ async def move_application(
             return render(request, "confirm.html", {"confirm": page})
     await review.change_status(session, user, application_id, target)
     return redirect(f"/recruiter/applications/{application_id}", notice="status_changed")
+
+
+@router.post("/applications/{application_id}/human-review/handled", dependencies=[CsrfChecked])
+async def mark_review_handled(
+    application_id: uuid.UUID, session: SessionDep, user: PageRecruiter
+) -> Response:
+    await oversight.mark_handled(session, user, application_id)
+    return redirect(f"/recruiter/applications/{application_id}", notice="review_handled")

@@ -1,0 +1,1 @@
+"""The candidate notice and candidates consent to it (issue 18)."""

@@ -1,0 +1,113 @@
+"""The candidate notice: what an interview assesses, how, who sees the results, how long
+data is kept, and how to ask for a person instead.
+
+The wording is versioned by ``NOTICE_VERSION``: change the wording, change the version,
+and every candidate is asked to accept again before their next interview. The facts an
+operator sets (the judge, the contact, retention) are filled in from the settings, so the
+notice says what this server does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hireloop.config import Settings
+
+NOTICE_VERSION = "2026-12-07"
+NOTICE_URL = "/privacy/notice"
+
+
+@dataclass(frozen=True)
+class NoticeSection:
+    key: str  # stable, for clients that show sections their own way
+    heading: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Notice:
+    version: str
+    url: str
+    title: str
+    sections: list[NoticeSection]
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(f"{s.heading}\n{s.text}" for s in self.sections)
+
+
+def judge_text(settings: Settings) -> str:
+    if settings.ai_provider != "builtin":
+        return (
+            f"A language model ({settings.ai_model}) reads each answer and judges it against "
+            "the points a good answer to that question makes; Hireloop's built-in checks "
+            "confirm every point it credits against your own words."
+        )
+    return (
+        "An automated judge built into Hireloop compares each answer with the points a good "
+        "answer to that question makes; every point credited is quoted from your answer."
+    )
+
+
+def retention_text(settings: Settings) -> str:
+    """How long interview data is kept.
+
+    Hook for the retention settings (issue 18, part b): once they exist, say here how long
+    transcripts, resumes and audio are kept after an application is closed.
+    """
+    del settings  # no retention settings yet: data is kept until the account is deleted
+    return (
+        "Your account, applications, interview transcripts, results and resumes are kept "
+        "until you delete your account (on your profile page); deleting it removes them."
+    )
+
+
+def human_alternative_text(settings: Settings) -> str:
+    contact = settings.human_alternative_contact.strip()
+    who = (
+        f"contact {contact}"
+        if contact
+        else "contact the recruiter who posted the job (the company named on the job page)"
+    )
+    return (
+        "You may ask to be assessed by a person instead of by the automated interview: "
+        f"{who} before you start. After a job interview you can also ask for a person to "
+        "review your result, from your results page."
+    )
+
+
+def build_notice(settings: Settings) -> Notice:
+    sections = [
+        NoticeSection(
+            "what",
+            "What is assessed",
+            "Your answers to the interview's questions, on the skills the job lists (for a "
+            "practice interview, the skills of the role type you choose). The page before "
+            "each interview names these skills. Nothing else about you is scored.",
+        ),
+        NoticeSection(
+            "how",
+            "How it is assessed",
+            judge_text(settings) + " The score is advice: a recruiter, a person, decides on "
+            "your application, and can read your whole transcript.",
+        ),
+        NoticeSection(
+            "who",
+            "Who sees the results",
+            "You. For a job interview also the recruiters of the company that posted the job "
+            "(your answers, the scores and the quotes behind them). Practice interviews are "
+            "not shared with recruiters.",
+        ),
+        NoticeSection("retention", "How long data is kept", retention_text(settings)),
+        NoticeSection(
+            "human", "Your right to a human alternative", human_alternative_text(settings)
+        ),
+        NoticeSection(
+            "consent",
+            "Your consent",
+            f"This is version {NOTICE_VERSION} of this notice. You accept it once, before "
+            "your first interview; if it changes you are asked again. Recruiters see that and "
+            "when you accepted it.",
+        ),
+    ]
+    return Notice(NOTICE_VERSION, NOTICE_URL, "How your interview is assessed", sections)

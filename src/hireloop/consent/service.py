@@ -1,0 +1,118 @@
+"""Candidates accept the candidate notice; interviews start only once they have."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hireloop.auth.models import User
+from hireloop.config import Settings
+from hireloop.consent.models import Consent, ConsentMethod
+from hireloop.consent.notice import NOTICE_URL, NOTICE_VERSION
+from hireloop.db import utcnow
+from hireloop.errors import Conflict, PreconditionRequired
+
+CONSENT_REQUIRED = (
+    "Read and accept the candidate notice (how your interview is assessed) before starting "
+    "an interview"
+)
+
+
+def _notice_fields() -> dict[str, str]:
+    return {"notice_version": NOTICE_VERSION, "notice_url": NOTICE_URL}
+
+
+def check_version(notice_version: str) -> None:
+    """Only the current notice can be accepted: 409 for any other version."""
+    if notice_version != NOTICE_VERSION:
+        raise Conflict(
+            f"Notice version '{notice_version[:40]}' is not the current one: read the current "
+            f"notice ({NOTICE_URL}, version {NOTICE_VERSION}) and accept that version",
+            code="notice_version_outdated",
+            extra=_notice_fields(),
+        )
+
+
+async def current_consent(session: AsyncSession, user_id: uuid.UUID) -> Consent | None:
+    """The user's acceptance of the current notice, if any."""
+    found: Consent | None = await session.scalar(
+        select(Consent).where(Consent.user_id == user_id, Consent.notice_version == NOTICE_VERSION)
+    )
+    return found
+
+
+async def accept(
+    session: AsyncSession, user: User, notice_version: str, method: ConsentMethod
+) -> tuple[Consent, bool]:
+    """Record that ``user`` accepted the notice; returns (consent, newly recorded).
+
+    Accepting the same version again returns the acceptance on record (idempotent).
+    """
+    check_version(notice_version)
+    existing = await current_consent(session, user.id)
+    if existing is not None:
+        return existing, False
+    consent = Consent(
+        id=uuid.uuid4(),
+        user_id=user.id,
+        notice_version=notice_version,
+        accepted_at=utcnow(),
+        method=method,
+    )
+    try:
+        # Two acceptances at once: the unique (user, version) constraint keeps one.
+        async with session.begin_nested():
+            session.add(consent)
+            await session.flush()
+    except IntegrityError:
+        existing = await current_consent(session, user.id)
+        if existing is None:
+            raise
+        return existing, False
+    return consent, True
+
+
+async def require_consent(
+    session: AsyncSession,
+    user: User,
+    settings: Settings,
+    offered_version: str | None,
+    method: ConsentMethod = ConsentMethod.start,
+) -> None:
+    """Before an interview starts: the current notice must be accepted (428 otherwise).
+
+    ``offered_version`` is an acceptance sent with the start request itself.
+    """
+    if offered_version is not None:
+        await accept(session, user, offered_version, method)
+        return
+    if not settings.consent_required:
+        return
+    if await current_consent(session, user.id) is None:
+        raise PreconditionRequired(
+            CONSENT_REQUIRED, code="consent_required", extra=_notice_fields()
+        )
+
+
+async def list_mine(session: AsyncSession, user: User) -> list[Consent]:
+    rows = await session.scalars(
+        select(Consent).where(Consent.user_id == user.id).order_by(Consent.accepted_at.desc())
+    )
+    return list(rows)
+
+
+async def latest_for(
+    session: AsyncSession, user_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, Consent]:
+    """Each user's most recent acceptance (any version), for recruiters' views."""
+    ids = list(set(user_ids))
+    if not ids:
+        return {}
+    rows = await session.scalars(
+        select(Consent).where(Consent.user_id.in_(ids)).order_by(Consent.accepted_at)
+    )
+    return {row.user_id: row for row in rows}  # later rows replace earlier ones
