@@ -191,7 +191,7 @@ async def results_page(
     interview = await service.readable_interview(session, user, interview_id)
     if interview.status is InterviewStatus.in_progress:
         return redirect(f"/interviews/{interview.id}")
-    interview, result = await reads.get_results(session, user, interview_id)
+    interview, result = await reads.get_results(session, user, interview_id, via="page")
     context = results_context(interview, result)
     # "What happens next" follows the application: reviewed, decided or withdrawn.
     context["application"] = await reads.application_of(session, interview)
