@@ -90,7 +90,7 @@ async def actor_emails(session: AsyncSession, entries: list[AuditEntry]) -> dict
     if not ids:
         return {}
     rows = await session.execute(select(User.id, User.email).where(User.id.in_(ids)))
-    return {user_id: email for user_id, email in rows.tuples()}
+    return {user_id: email for user_id, email in rows}
 
 
 async def list_entries(

@@ -33,15 +33,19 @@ log = structlog.get_logger(__name__)
 WRONG_PASSWORD = "The password is not correct; your account was not deleted."
 
 
+def staff_refusal() -> Forbidden:
+    return Forbidden(
+        "Staff accounts are removed by an admin: ask one to erase your account.",
+        code="staff_self_erasure",
+    )
+
+
 async def erase_own_account(
     session: AsyncSession, user: User, password: str, settings: Settings
 ) -> None:
     """A candidate deletes their own account, confirming with their password."""
     if user.role is not UserRole.candidate:
-        raise Forbidden(
-            "Staff accounts are removed by an admin (ask one to erase the account).",
-            code="staff_self_erasure",
-        )
+        raise staff_refusal()
     if not verify_password(user.password_hash, password):
         raise Forbidden(WRONG_PASSWORD, code="wrong_password")
     await erase_person(session, user, user.id, settings)
@@ -97,7 +101,7 @@ async def _keep_outcomes(session: AsyncSession, person_id: uuid.UUID) -> int:
     )
     now = utcnow()
     kept = 0
-    for application, result in rows.tuples():
+    for application, result in rows:
         session.add(
             ApplicationOutcome(
                 id=uuid.uuid4(),

@@ -112,7 +112,7 @@ async def plan_purge(session: AsyncSession, settings: Settings, now: datetime) -
         )
         plan.transcripts = [
             TranscriptItem(interview_id, application_id, closed_at, count)
-            for interview_id, application_id, closed_at, count in rows.tuples()
+            for interview_id, application_id, closed_at, count in rows
             if interview_id is not None
         ]
     if settings.retention_resume_days is not None:

@@ -9,6 +9,7 @@ from hireloop.auth.models import User, UserRole
 ANYONE = frozenset({None, UserRole.candidate, UserRole.recruiter, UserRole.admin})
 CANDIDATES = frozenset({UserRole.candidate})
 STAFF = frozenset({UserRole.recruiter, UserRole.admin})
+ADMINS = frozenset({UserRole.admin})
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,8 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Practice", "/practice", CANDIDATES),
     NavItem("Profile", "/profile", CANDIDATES),
     NavItem("My postings", "/recruiter/jobs", STAFF),
+    NavItem("People", "/admin/people", ADMINS),
+    NavItem("Audit log", "/admin/audit", ADMINS),
 )
 
 

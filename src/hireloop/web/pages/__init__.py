@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from hireloop.web.pages import account, candidate, interviews, jobs, profile, recruiter
+from hireloop.web.pages import (
+    account,
+    admin,
+    candidate,
+    interviews,
+    jobs,
+    privacy,
+    profile,
+    recruiter,
+)
 
 PAGE_ROUTERS: tuple[APIRouter, ...] = (
     account.router,
@@ -13,4 +22,6 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     interviews.router,
     recruiter.router,
     profile.router,
+    privacy.router,
+    admin.router,
 )
