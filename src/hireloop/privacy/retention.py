@@ -128,7 +128,7 @@ async def plan_purge(session: AsyncSession, settings: Settings, now: datetime) -
             .where(Resume.candidate_id.in_(done), Resume.uploaded_at < cutoff)
             .order_by(Resume.uploaded_at, Resume.id)
         )
-        plan.resumes = [ResumeItem(*row) for row in resumes.tuples()]
+        plan.resumes = [ResumeItem(*row) for row in resumes]
     # Audio (HIRELOOP_RETENTION_AUDIO_DAYS): nothing is stored yet; its rule goes here.
     return plan
 
