@@ -4,8 +4,8 @@ about anyone else (API, profile page, and an admin answering an access request).
 from __future__ import annotations
 
 import io
-import uuid
 import json
+import uuid
 import zipfile
 from typing import Any
 
@@ -99,9 +99,7 @@ async def test_export_holds_every_row_about_the_person_and_nothing_of_others(
     assert all(other.marker.encode() not in content for content in files.values())
 
 
-async def test_export_from_the_profile_page_and_by_an_admin(
-    client: AsyncClient, app: Any
-) -> None:
+async def test_export_from_the_profile_page_and_by_an_admin(client: AsyncClient, app: Any) -> None:
     recruiter = await create_staff_user(app, UserRole.recruiter)
     admin = await create_staff_user(app, UserRole.admin)
     job = await create_job(client, recruiter)
