@@ -144,6 +144,7 @@ def cmd_sweep(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def cmd_purge(settings: Settings, args: argparse.Namespace) -> int:
+    from hireloop import models  # noqa: F401  (every mapper, for the ORM to configure)
     from hireloop.db import utcnow
     from hireloop.privacy.retention import purge, retention_summary
 
