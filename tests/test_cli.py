@@ -97,6 +97,19 @@ def test_sweep_marks_idle_interviews_abandoned_from_cron(
     )
 
 
+def test_purge_runs_from_cron(tmp_path: Path, empty_database_url: str) -> None:
+    env = _env(tmp_path, empty_database_url)
+    assert _run(["migrate"], env).returncode == 0
+    purged = _run(["purge", "--dry-run"], env | {"HIRELOOP_RETENTION_TRANSCRIPT_DAYS": "30"})
+    assert purged.returncode == 0, purged.stderr
+    assert purged.stdout.splitlines() == [
+        "Retention: transcripts 30 days after closing, resumes kept, audio kept.",
+        "Nothing to purge.",
+    ]
+    refused = _run(["purge"], env | {"HIRELOOP_RETENTION_RESUME_DAYS": "0"})
+    assert refused.returncode == 2 and "HIRELOOP_RETENTION_RESUME_DAYS" in refused.stderr
+
+
 def test_secret_is_generated_once_with_private_permissions(tmp_path: Path) -> None:
     from hireloop.config import Settings
 

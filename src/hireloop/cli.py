@@ -1,4 +1,4 @@
-"""The ``hireloop`` command: serve, migrate, seed, create-user, settings.
+"""The ``hireloop`` command: serve, migrate, seed, sweep, purge, create-user, settings.
 
 Every error an operator can cause (a bad option, an invalid setting, an unreachable
 database, a duplicate user) ends the command with one line on stderr and exit code 2,
@@ -140,6 +140,21 @@ def cmd_sweep(settings: Settings, _args: argparse.Namespace) -> int:
         f"(no answer for {settings.idle_abandon_minutes} minutes).",
         flush=True,
     )
+    return 0
+
+
+def cmd_purge(settings: Settings, args: argparse.Namespace) -> int:
+    from hireloop import models  # noqa: F401  (every mapper, for the ORM to configure)
+    from hireloop.db import utcnow
+    from hireloop.privacy.retention import purge, retention_summary
+
+    print(retention_summary(settings), flush=True)
+    plan = _run_in_session(
+        settings, lambda session: purge(session, settings, utcnow(), dry_run=args.dry_run)
+    )
+    for line in plan.lines():
+        print(f"  {'would delete' if args.dry_run else 'deleted'} {line}")
+    print(plan.outcome(dry_run=args.dry_run), flush=True)
     return 0
 
 
@@ -301,6 +316,19 @@ def build_parser() -> argparse.ArgumentParser:
         "The server does this every HIRELOOP_IDLE_SWEEP_SECONDS; with that set to 0, run "
         "this from cron instead.",
     ).set_defaults(handler=cmd_sweep)
+
+    purge = command(
+        "purge",
+        "delete what the retention settings no longer allow to keep",
+        "Delete the transcripts and resumes of closed applications that are older than "
+        "HIRELOOP_RETENTION_TRANSCRIPT_DAYS / HIRELOOP_RETENTION_RESUME_DAYS (unset: kept). "
+        "A second run finds nothing more. The server runs this every "
+        "HIRELOOP_PURGE_INTERVAL_HOURS when a retention setting is set.",
+    )
+    purge.add_argument(
+        "--dry-run", action="store_true", help="only list what would be deleted; change nothing"
+    )
+    purge.set_defaults(handler=cmd_purge)
 
     seed = command("seed", "load the demo job postings (a second run adds nothing)")
     seed.add_argument(

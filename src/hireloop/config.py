@@ -118,6 +118,41 @@ class Settings(BaseSettings):
         ),
     )
 
+    # Retention (issue 18): how long data is kept once an application is closed
+    # (rejected, offered or withdrawn). None keeps it; `hireloop purge` applies them.
+    retention_transcript_days: int | None = Field(
+        default=None,
+        ge=1,
+        description=(
+            "days a closed application's interview transcript (answers, and the quotes of "
+            "them in its results) is kept; unset: kept"
+        ),
+    )
+    retention_resume_days: int | None = Field(
+        default=None,
+        ge=1,
+        description=(
+            "days a candidate's resumes (rows and files) are kept once all their "
+            "applications are closed; unset: kept"
+        ),
+    )
+    retention_audio_days: int | None = Field(
+        default=None,
+        ge=1,
+        description=(
+            "days interview audio is kept after the application closes (this version "
+            "stores no audio); unset: kept"
+        ),
+    )
+    purge_interval_hours: int = Field(
+        default=24,
+        ge=0,
+        description=(
+            "how often the server runs `hireloop purge` when a retention setting is set "
+            "(0: never; run it from cron instead)"
+        ),
+    )
+
     ai_provider: Literal["builtin", "openai"] = Field(
         default="builtin",
         description=(
@@ -327,6 +362,17 @@ class Settings(BaseSettings):
         if self.database_url:
             return normalize_database_url(self.database_url)
         return f"sqlite+aiosqlite:///{(self.data_dir / 'hireloop.db').as_posix()}"
+
+    @property
+    def retention_enabled(self) -> bool:
+        return any(
+            days is not None
+            for days in (
+                self.retention_transcript_days,
+                self.retention_resume_days,
+                self.retention_audio_days,
+            )
+        )
 
     @property
     def resume_directory(self) -> Path:

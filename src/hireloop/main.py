@@ -10,6 +10,7 @@ from fastapi import APIRouter, FastAPI
 
 from hireloop.api_docs import install_api_docs
 from hireloop.applications.router import router as applications_router
+from hireloop.audit.router import router as audit_router
 from hireloop.auth.router import router as auth_router
 from hireloop.config import Settings, get_settings
 from hireloop.consent.router import router as consent_router
@@ -24,6 +25,9 @@ from hireloop.interviews.router import router as interviews_router
 from hireloop.interviews.sweeper import idle_sweeper
 from hireloop.jobs.router import router as jobs_router
 from hireloop.logging import RequestIdMiddleware, configure_logging
+from hireloop.privacy.router import admin_router as privacy_admin_router
+from hireloop.privacy.router import me_router
+from hireloop.privacy.scheduler import retention_purger
 from hireloop.ratelimit import create_rate_limiter
 from hireloop.resumes.router import router as resumes_router
 from hireloop.security import install_security
@@ -60,7 +64,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.sessionmaker = create_sessionmaker(engine)
         app.state.rate_limiter = create_rate_limiter(settings)
         try:
-            async with idle_sweeper(app.state.sessionmaker, settings):
+            async with (
+                idle_sweeper(app.state.sessionmaker, settings),
+                retention_purger(app.state.sessionmaker, settings),
+            ):
                 yield
         finally:
             await close_providers()  # a language model's HTTP connections, if any
@@ -91,6 +98,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         self_identification_router,
         bias_report_router,
         consent_router,
+        me_router,
+        privacy_admin_router,
+        audit_router,
     ):
         api.include_router(router)
     app.include_router(api)

@@ -1,7 +1,8 @@
 """Imports every ORM model so ``Base.metadata`` is complete (Alembic, tests)."""
 
 from hireloop.applications.models import Application, ApplicationStatus, HumanReviewRequest
-from hireloop.auth.models import User, UserRole, UserStatus
+from hireloop.audit.models import AuditEntry
+from hireloop.auth.models import RevokedSession, User, UserRole, UserStatus
 from hireloop.consent.models import Consent
 from hireloop.db import Base
 from hireloop.fairness.models import SelfIdentification
@@ -14,12 +15,15 @@ from hireloop.interviews.models import (
     MessageType,
 )
 from hireloop.jobs.models import JobPosting, JobStatus
+from hireloop.privacy.models import ApplicationOutcome
 from hireloop.resumes.models import Resume
 
 __all__ = [
     "Application",
+    "ApplicationOutcome",
     "ApplicationStatus",
     "AssessmentResult",
+    "AuditEntry",
     "Base",
     "Consent",
     "HumanReviewRequest",
@@ -31,6 +35,7 @@ __all__ = [
     "JobStatus",
     "MessageType",
     "Resume",
+    "RevokedSession",
     "SelfIdentification",
     "User",
     "UserRole",

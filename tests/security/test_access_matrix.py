@@ -143,6 +143,8 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("PATCH", f"{API}/users/{{user_id}}"): Access(
         users, admin_only, NOT_YOURS, {"full_name": "Renamed by someone else"}
     ),
+    ("GET", f"{API}/users/{{user_id}}/export"): Access(users, admin_only, NOT_YOURS),
+    ("DELETE", f"{API}/users/{{user_id}}"): Access(users, admin_only, NOT_YOURS, {"confirm": True}),
     ("GET", f"{API}/resumes/{{resume_id}}"): Access(resumes, resume_readers, HIDDEN),
     # Readers who are not the candidate get 403; everyone else 404, as if it did not exist.
     ("POST", f"{API}/resumes/{{resume_id}}/activate"): Access(resumes, owner, EITHER),
@@ -165,6 +167,9 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/profile/resumes/{resume_id}/delete"): Access(resumes, owner, EITHER),
     ("POST", "/profile/resumes/{resume_id}/delete"): Access(resumes, owner, EITHER, {}),
     ("POST", "/profile/resumes/{resume_id}/activate"): Access(resumes, owner, EITHER, {}),
+    ("GET", "/admin/people/{user_id}/export"): Access(users, admin_only, NOT_YOURS),
+    ("GET", "/admin/people/{user_id}/erase"): Access(users, admin_only, NOT_YOURS),
+    ("POST", "/admin/people/{user_id}/erase"): Access(users, admin_only, NOT_YOURS, {}),
     ("GET", "/recruiter/jobs/{job_id}/edit"): Access(jobs, managers, EITHER),
     ("POST", "/recruiter/jobs/{job_id}/edit"): Access(jobs, managers, EITHER, job_payload()),
     ("POST", "/recruiter/jobs/{job_id}/{action}"): Access(

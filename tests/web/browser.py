@@ -75,12 +75,12 @@ async def new_page(browser: Browser, **options: object) -> tuple[BrowserContext,
     return context, page
 
 
-async def create_recruiter(app: object) -> str:
+async def create_recruiter(app: object, role: UserRole = UserRole.recruiter) -> str:
     maker = app.state.sessionmaker  # type: ignore[attr-defined]
-    email = f"recruiter-{uuid.uuid4().hex[:8]}@example.com"
+    email = f"{role.value}-{uuid.uuid4().hex[:8]}@example.com"
     async with maker() as session:
         data = UserCreate(email=email, password=PASSWORD, full_name="Rita Recruiter")
-        await register_user(session, data, role=UserRole.recruiter)
+        await register_user(session, data, role=role)
         await session.commit()
     return email
 

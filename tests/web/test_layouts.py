@@ -12,6 +12,7 @@ import httpx
 import pytest
 from playwright.async_api import Browser, Page
 
+from hireloop.auth.models import UserRole
 from tests.factories import PASSWORD, accept_notice, auth, job_payload
 from tests.interviews.simulate import Answerer, strong_answer, take_interview, weak_answer
 from tests.live_server import live_server, server_env
@@ -75,6 +76,7 @@ async def test_every_page_fits_a_phone_and_passes_axe(
         database_url, str(tmp_path), HIRELOOP_MIN_QUESTIONS="4", HIRELOOP_MAX_QUESTIONS="6"
     )
     recruiter_email = await create_recruiter(app)
+    admin_email = await create_recruiter(app, UserRole.admin)
     with live_server(env) as (base, _process):
         async with httpx.AsyncClient(base_url=base, timeout=60) as api:
             login = await api.post(
@@ -113,6 +115,7 @@ async def test_every_page_fits_a_phone_and_passes_axe(
             ("my-applications", "/applications"),
             ("practice", "/practice"),
             ("profile", "/profile"),
+            ("delete-account", "/profile/delete"),
             ("results", f"/interviews/{strong['interview']}/results"),
             ("candidate-notice-accepted", "/privacy/notice"),
             ("transcript", f"/interviews/{strong['interview']}/transcript"),
@@ -143,3 +146,13 @@ async def test_every_page_fits_a_phone_and_passes_axe(
             await recruiter.goto(f"{base}{path}")
             await _fits(recruiter, name)
         await recruiter_ctx.close()
+
+        admin_ctx, admin = await new_page(browser)
+        await log_in(admin, base, admin_email)
+        for name, path in (("admin-audit", "/admin/audit"), ("admin-people", "/admin/people")):
+            await admin.goto(f"{base}{path}")
+            await _fits(admin, name)
+        await admin.locator("a[href$='/erase']").first.click()
+        await admin.wait_for_selector("#erase-heading")
+        await _fits(admin, "admin-erase")
+        await admin_ctx.close()

@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from hireloop.applications.models import Application, ApplicationStatus
+from hireloop.audit.models import AuditAction
+from hireloop.audit.service import record
 from hireloop.auth.models import User
 from hireloop.db import utcnow
 from hireloop.errors import Conflict, Forbidden, NotFound
@@ -120,8 +122,15 @@ async def change_status(
     # Human oversight: the person who made the decision, and when.
     application.status_decided_by_id = user.id
     application.status_decided_at = utcnow()
-    # AUDIT HOOK (issue 18, audit log): record the status decision here — actor ``user``,
-    # ``application.id``, from ``current`` to ``new_status`` — in the same transaction.
+    record(
+        session,
+        user,
+        AuditAction.application_status_changed,
+        "application",
+        application.id,
+        person_id=application.candidate_id,
+        details={"from": current.value, "to": new_status.value, "job_posting_id": str(job.id)},
+    )
     if new_status is S.rejected and application.interview_id is not None:
         # A rejected applicant's pending interview can no longer be started.
         interview = await session.get(Interview, application.interview_id)

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hireloop.applications.models import Application
+from hireloop.audit.service import record_results_view
 from hireloop.auth.models import User
 from hireloop.config import Settings
 from hireloop.engine.state import EngineState
@@ -23,14 +24,19 @@ from hireloop.interviews.service import readable_interview
 
 
 async def get_results(
-    session: AsyncSession, user: User, interview_id: uuid.UUID
+    session: AsyncSession, user: User, interview_id: uuid.UUID, *, via: str = "api"
 ) -> tuple[Interview, AssessmentResult]:
+    """The results; a recruiter's or admin's view is recorded in the audit log (the one
+    read that writes: the log must show who saw a candidate's results)."""
     interview = await readable_interview(session, user, interview_id)
-    return interview, await results_of(session, interview)
+    return interview, await results_of(session, user, interview, via=via)
 
 
-async def results_of(session: AsyncSession, interview: Interview) -> AssessmentResult:
-    """The results of an interview the caller may read (see ``readable_interview``)."""
+async def results_of(
+    session: AsyncSession, user: User, interview: Interview, *, via: str = "api"
+) -> AssessmentResult:
+    """The results of an interview ``user`` may read (see ``readable_interview``); a
+    recruiter's or admin's view is recorded in the audit log."""
     if interview.status is not InterviewStatus.completed:
         raise Conflict(
             f"Results are available once the interview is completed "
@@ -42,6 +48,14 @@ async def results_of(session: AsyncSession, interview: Interview) -> AssessmentR
     )
     if result is None:
         raise Conflict("Results are not available for this interview", code="no_results")
+    record_results_view(
+        session,
+        user,
+        interview_id=interview.id,
+        candidate_id=interview.candidate_id,
+        job_posting_id=interview.job_posting_id,
+        via=via,
+    )
     return result
 
 

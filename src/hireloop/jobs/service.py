@@ -10,6 +10,8 @@ from pydantic import ValidationError
 from sqlalchemy import ColumnElement, Select, false, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hireloop.audit.models import AuditAction
+from hireloop.audit.service import record
 from hireloop.auth.models import User, UserRole
 from hireloop.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hireloop.jobs import search
@@ -161,6 +163,7 @@ async def create_posting(session: AsyncSession, owner: User, data: JobPostingCre
     refresh_search_words(job)
     session.add(job)
     await session.flush()
+    record(session, owner, AuditAction.job_created, "job_posting", job.id)
     return job
 
 
@@ -191,11 +194,43 @@ async def update_posting(
         merged = JobPostingCreate.model_validate({**current, **changes})
     except ValidationError as exc:
         raise InvalidInput("; ".join(error["msg"] for error in exc.errors())) from exc
+    before = {field: getattr(job, field) for field in changes}
     for field, value in changes.items():
         setattr(job, field, getattr(merged, field, value))
     refresh_search_words(job)
     await session.flush()
+    _record_changes(session, user, job, before)
     return job
+
+
+def _record_changes(
+    session: AsyncSession, user: User, job: JobPosting, before: dict[str, Any]
+) -> None:
+    """One entry for a status change, one for the other fields that changed (by name)."""
+    changed = sorted(field for field, old in before.items() if getattr(job, field) != old)
+    if "status" in changed:
+        changed.remove("status")
+        _record_status(session, user, job, before["status"])
+    if changed:
+        record(
+            session,
+            user,
+            AuditAction.job_updated,
+            "job_posting",
+            job.id,
+            details={"fields": changed},
+        )
+
+
+def _record_status(session: AsyncSession, user: User, job: JobPosting, old: JobStatus) -> None:
+    record(
+        session,
+        user,
+        AuditAction.job_status_changed,
+        "job_posting",
+        job.id,
+        details={"from": old.value, "to": job.status.value},
+    )
 
 
 async def list_managed(
@@ -232,6 +267,8 @@ async def move_posting(
             f"Job posting is {job.status.value}; it cannot become {target.value}",
             code="job_status_not_allowed",
         )
+    old = job.status
     job.status = target
     await session.flush()
+    _record_status(session, user, job, old)
     return job

@@ -7,6 +7,8 @@ import uuid
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hireloop.audit.models import AuditAction
+from hireloop.audit.service import record
 from hireloop.auth.models import User
 from hireloop.errors import Conflict, NotFound
 from hireloop.users.schemas import UserFilters, UserUpdate
@@ -60,7 +62,36 @@ async def update_user(
         or changes.get("status", user.status) != user.status
     ):
         raise Conflict("Admins cannot change their own role or status", code="own_account")
+    before = {field: getattr(user, field) for field in changes}
     for field, value in changes.items():
         setattr(user, field, value)
     await session.flush()
+    _record_changes(session, admin, user, before)
     return user
+
+
+def _record_changes(
+    session: AsyncSession, admin: User, user: User, before: dict[str, object]
+) -> None:
+    """Role and status changes get entries of their own; other fields are named only
+    (never their values: a name or a phone number is personal data)."""
+    changed = sorted(field for field, old in before.items() if getattr(user, field) != old)
+    for field, action in (
+        ("role", AuditAction.user_role_changed),
+        ("status", AuditAction.user_status_changed),
+    ):
+        if field in changed:
+            changed.remove(field)
+            old, new = before[field], getattr(user, field)
+            details = {"from": getattr(old, "value", old), "to": getattr(new, "value", new)}
+            record(session, admin, action, "user", user.id, person_id=user.id, details=details)
+    if changed:
+        record(
+            session,
+            admin,
+            AuditAction.user_updated,
+            "user",
+            user.id,
+            person_id=user.id,
+            details={"fields": changed},
+        )

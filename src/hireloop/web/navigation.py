@@ -26,6 +26,8 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Practice", "/practice", CANDIDATES),
     NavItem("Profile", "/profile", CANDIDATES),
     NavItem("My postings", "/recruiter/jobs", STAFF),
+    NavItem("People", "/admin/people", ADMINS),
+    NavItem("Audit log", "/admin/audit", ADMINS),
     NavItem("Bias report", "/admin/bias-report", ADMINS),
 )
 

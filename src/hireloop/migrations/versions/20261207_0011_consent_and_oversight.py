@@ -2,7 +2,7 @@
 (issue 18: notice & consent, human oversight)
 
 Revision ID: 0011_consent_and_oversight
-Revises: 0009_word_search
+Revises: 0010_engine_state_document
 Create Date: 2026-12-07
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from hireloop.db import UTCDateTime
 
 revision: str = "0011_consent_and_oversight"
-down_revision: str | None = "0009_word_search"
+down_revision: str | None = "0010_engine_state_document"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

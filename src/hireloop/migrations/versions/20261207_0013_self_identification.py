@@ -4,7 +4,7 @@ One row per candidate who answered (sex, race/ethnicity, each possibly "decline 
 answer"), kept apart from every assessment table and deleted with the user.
 
 Revision ID: 0013_self_identification
-Revises: 0009_word_search
+Revises: 0012_audit_and_erasure
 Create Date: 2026-12-07
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 from hireloop.db import UTCDateTime
 
 revision: str = "0013_self_identification"
-down_revision: str | None = "0009_word_search"
+down_revision: str | None = "0012_audit_and_erasure"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -6,10 +6,12 @@ from fastapi import APIRouter
 
 from hireloop.web.pages import (
     account,
+    admin,
     bias_report,
     candidate,
     interviews,
     jobs,
+    my_data,
     privacy,
     profile,
     recruiter,
@@ -24,4 +26,6 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     profile.router,
     bias_report.router,
     privacy.router,
+    my_data.router,
+    admin.router,
 )

@@ -22,6 +22,8 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 _log = structlog.get_logger(__name__)
 # Shown on the login page after a redirect (?notice=key), like rendering.NOTICES.
 LOGIN_NOTICES = {
+    "account_deleted": "Your account and everything about you were deleted. Thank you for "
+    "using Hireloop.",
     "signed_out_everywhere": "You are signed out on every device and browser. Sign in again "
     "here when you need to.",
 }

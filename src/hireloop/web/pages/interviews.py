@@ -183,7 +183,7 @@ async def finish(
             raise Forbidden(NOT_AUTHORIZED)
         if interview.status is InterviewStatus.in_progress and interview.session:
             # Posted without the dialog (no JavaScript): ask on a page of its own first.
-            progress = reads.progress_of(service.engine_state(interview.session), settings)
+            progress = reads.progress_of(repository.engine_state(interview.session), settings)
             question = finish_question(
                 progress.question_number - 1, progress.max_questions, interview.job_posting
             )
@@ -218,7 +218,7 @@ async def results_page(
     interview = await service.readable_interview(session, user, interview_id)
     if interview.status is InterviewStatus.in_progress:
         return redirect(f"/interviews/{interview.id}")
-    result = await reads.results_of(session, interview)
+    result = await reads.results_of(session, user, interview, via="page")
     context = results_context(interview, result)
     # "What happens next" follows the application: reviewed, decided or withdrawn.
     application = await reads.application_of(session, interview)

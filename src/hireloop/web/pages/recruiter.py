@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from hireloop.applications import oversight, review
 from hireloop.applications.models import ApplicationStatus
+from hireloop.audit.service import record_results_view
 from hireloop.db import SessionDep
 from hireloop.errors import Forbidden, InvalidInput, NotFound
 from hireloop.interviews import reads as interviews
@@ -199,6 +200,9 @@ async def compare_page(
         return redirect(url, notice="compare_choose")
     job, applicants = await review.compare_applicants(session, user, job_id, chosen)
     results = [a.result for a in applicants]
+    for chosen_one in applicants:
+        if chosen_one.result is not None and chosen_one.interview is not None:
+            _record_view(session, user, chosen_one, "compare_page")
     context = {
         "job": job,
         "applicants": applicants,
@@ -229,7 +233,20 @@ async def applicant_page(
         context["messages"] = messages
         if interview.status is InterviewStatus.completed and found.result is not None:
             context["results"] = results_context(interview, found.result)
+            _record_view(session, user, found, "applicant_page")
     return render(request, "recruiter/applicant.html", context)
+
+
+def _record_view(session: SessionDep, user: Any, found: review.Applicant, via: str) -> None:
+    assert found.interview is not None
+    record_results_view(
+        session,
+        user,
+        interview_id=found.interview.id,
+        candidate_id=found.application.candidate_id,
+        job_posting_id=found.application.job_posting_id,
+        via=via,
+    )
 
 
 @router.post("/applications/{application_id}/status", dependencies=[CsrfChecked])

@@ -1,0 +1,111 @@
+"""Every kind of personal data Hireloop holds, in one list: what an export contains and
+where an erasure looks for stored files.
+
+To add a table that holds a person's data, add ONE ``PersonalData`` line to ``SOURCES``,
+saying which rows are the person's (``own`` for a user id column, ``of_interviews`` /
+``of_applications`` for rows hanging off those). Erasure itself needs no line: tables
+refer to ``users`` (directly or through applications and interviews) with ``ON DELETE
+CASCADE``, and the erasure test scans every table and the storage directory for what is
+left; ``tests/privacy/test_registry.py`` fails for a table that refers to a person's rows
+and is neither listed here nor in ``NOT_PERSONAL``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from sqlalchemy import ColumnElement, select
+
+from hireloop.applications.models import Application
+from hireloop.audit.models import AuditEntry
+from hireloop.auth.models import RevokedSession, User
+from hireloop.config import Settings
+from hireloop.db import Base
+from hireloop.interviews.models import (
+    AssessmentResult,
+    Interview,
+    InterviewMessage,
+    InterviewSession,
+)
+from hireloop.resumes.models import Resume
+from hireloop.resumes.storage import ResumeStorage
+
+RowsOf = Callable[[uuid.UUID], ColumnElement[bool]]
+
+
+class FileStore(Protocol):
+    """Where a source's original files live (``ResumeStorage`` is one)."""
+
+    def path_for(self, key: str) -> Path: ...
+
+    def delete_now(self, key: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    name: str  # the key in the export document
+    model: type[Base]
+    rows_of: RowsOf  # which rows are the person's
+    hidden: tuple[str, ...] = ()  # columns never exported (secrets, search words)
+    file_column: str | None = None  # a column naming a stored original file
+    store: Callable[[Settings], FileStore] | None = None
+
+
+def own(column: Any) -> RowsOf:
+    """Rows whose ``column`` is the person's user id."""
+    return lambda person_id: column == person_id
+
+
+def of_interviews(column: Any) -> RowsOf:
+    """Rows whose ``column`` is one of the person's interviews."""
+    return lambda person_id: column.in_(
+        select(Interview.id).where(Interview.candidate_id == person_id)
+    )
+
+
+def of_applications(column: Any) -> RowsOf:
+    """Rows whose ``column`` is one of the person's applications."""
+    return lambda person_id: column.in_(
+        select(Application.id).where(Application.candidate_id == person_id)
+    )
+
+
+def resume_store(settings: Settings) -> FileStore:
+    return ResumeStorage(settings.resume_directory)
+
+
+SOURCES: tuple[PersonalData, ...] = (
+    PersonalData("account", User, own(User.id), hidden=("password_hash", "token_generation")),
+    PersonalData("signed_out_sessions", RevokedSession, own(RevokedSession.user_id)),
+    PersonalData("applications", Application, own(Application.candidate_id)),
+    PersonalData("interviews", Interview, own(Interview.candidate_id)),
+    PersonalData(
+        "interview_states", InterviewSession, of_interviews(InterviewSession.interview_id)
+    ),
+    PersonalData("transcripts", InterviewMessage, of_interviews(InterviewMessage.interview_id)),
+    PersonalData("results", AssessmentResult, of_interviews(AssessmentResult.interview_id)),
+    PersonalData(
+        "resumes",
+        Resume,
+        own(Resume.candidate_id),
+        file_column="storage_key",
+        store=resume_store,
+    ),
+    PersonalData("audit_entries_about_you", AuditEntry, own(AuditEntry.person_id)),
+    # Other parts of issue 18 add their tables here, one line each, e.g.
+    # PersonalData("consents", Consent, own(Consent.user_id)),
+    # PersonalData("human_review_requests", HumanReviewRequest,
+    #              of_applications(HumanReviewRequest.application_id)),
+    # PersonalData("self_identification", SelfIdentification, own(SelfIdentification.user_id)),
+)
+
+# Tables that refer to users, applications or interviews but hold nothing about the
+# person as such, with the reason (the registry test accepts only these).
+NOT_PERSONAL: dict[str, str] = {
+    "job_postings": "a recruiter's posting (owner_id); the posting is the company's",
+    "application_outcomes": "anonymous outcome rows left by erasures, with no person",
+}
