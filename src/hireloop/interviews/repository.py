@@ -17,6 +17,9 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
+# Every mapped class, first: building the start query and listing the interview's
+# columns at import configure the mappers, which needs all of them (e.g. JobPosting).
+import hireloop.models  # noqa: F401
 from hireloop.applications.models import Application
 from hireloop.engine.results import AnswerRecord
 from hireloop.engine.state import EngineState
