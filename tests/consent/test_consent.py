@@ -294,3 +294,20 @@ async def test_staff_cannot_accept_the_candidate_notice(client: AsyncClient, app
         data={"agree": "yes", "notice_version": NOTICE_VERSION, "csrf_token": csrf_of(page)},
     )
     assert refused.status_code == 403
+
+
+async def test_refusals_about_the_application_come_before_the_notice(
+    client: AsyncClient, app: Any
+) -> None:
+    recruiter = await create_staff_user(app, UserRole.recruiter)
+    job = await create_job(client, recruiter)
+    owner = (await register_candidate(client))["access_token"]
+    application = await apply(client, owner, job["id"])
+    stranger = (await register_candidate(client, consent=False))["access_token"]
+    body = {"application_id": application["id"]}
+    assert (await _start(client, stranger, body)).status_code == 403  # not 428
+    unknown = {"application_id": "00000000-0000-4000-8000-000000000000"}
+    assert (await _start(client, stranger, unknown)).status_code == 404
+    assert (await _start(client, stranger, {"role_type": "cobol-ish"})).status_code == 422
+    # The notice is for candidates: staff trying a practice interview are not asked.
+    assert (await _start(client, recruiter, {"role_type": "python"})).status_code == 201

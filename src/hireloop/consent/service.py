@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hireloop.auth.models import User
+from hireloop.auth.models import User, UserRole
 from hireloop.config import Settings
 from hireloop.consent.models import Consent, ConsentMethod
 from hireloop.consent.notice import NOTICE_URL, NOTICE_VERSION
@@ -90,7 +90,8 @@ async def require_consent(
     if offered_version is not None:
         await accept(session, user, offered_version, method)
         return
-    if not settings.consent_required:
+    # The notice is for candidates; staff trying an interview out are not assessed.
+    if not settings.consent_required or user.role is not UserRole.candidate:
         return
     if await current_consent(session, user.id) is None:
         raise PreconditionRequired(

@@ -65,12 +65,17 @@ async def start_interview(
         has_role_type=data.role_type is not None,
         has_resume_id=data.resume_id is not None,
     )
-    # The candidate notice first: nothing about the interview is looked at before it.
-    await require_consent(session, user, settings, data.consent_notice_version, consent_method)
     if data.resume_id is not None:
         await _check_resume(session, user, data.resume_id)
     if data.application_id is not None:
-        return await _start_job_linked(session, user, data.application_id, data.resume_id, settings)
+        return await _start_job_linked(
+            session,
+            user,
+            data.application_id,
+            data.resume_id,
+            settings,
+            consent=(data.consent_notice_version, consent_method),
+        )
     if data.role_type is None:
         raise BadRequest(MISSING_TARGET, code="missing_target")
     role_type = get_knowledge().resolve_role(data.role_type)
@@ -78,6 +83,8 @@ async def start_interview(
         raise InvalidInput(
             f"Unknown role_type '{data.role_type}'. Valid role types: {', '.join(ROLE_TYPES)}"
         )
+    # The candidate notice, once the request is known to be valid (428 otherwise).
+    await require_consent(session, user, settings, data.consent_notice_version, consent_method)
     interview = Interview(
         id=uuid.uuid4(),
         candidate_id=user.id,
@@ -108,6 +115,7 @@ async def _start_job_linked(
     resume_id: uuid.UUID | None,
     settings: Settings,
     ahead: _WordedAhead | None = None,
+    consent: tuple[str | None, ConsentMethod] = (None, ConsentMethod.start),
 ) -> StartResult:
     application, active_resume = await repository.application_with_locked_interview(
         session, application_id
@@ -118,6 +126,9 @@ async def _start_job_linked(
         raise Forbidden(NOT_AUTHORIZED)
     if application.status is ApplicationStatus.withdrawn:
         raise BadRequest("Application has been withdrawn")
+    if ahead is None:
+        # The candidate notice, once the application is known to be theirs (428 otherwise).
+        await require_consent(session, user, settings, *consent)
     job = application.job_posting
     if ahead is None:  # once per start, not again after the model worded the question
         log.info(
