@@ -29,13 +29,14 @@ import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
 from httpx import ASGITransport, AsyncClient
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hireloop.config import Settings
+from hireloop.consent.models import Consent
 from hireloop.db import Base
 from hireloop.main import create_app
-from tests.factories import PASSWORD, auth
+from tests.factories import PASSWORD, apply, auth, create_job
 from tests.resumes.files import RESUME_LINES, make_text
 from tests.security.encodings import (
     Form,
@@ -48,6 +49,7 @@ from tests.security.encodings import (
     with_nul,
 )
 from tests.security.world import USERS, World, build_world
+from tests.security.world import Target as WorldTarget
 
 API = "/api/"
 BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
@@ -92,6 +94,7 @@ async def test_no_encoding_of_a_nul_is_stored_or_fails_the_server(fuzz_app: Fast
         )
         world = await build_world(setup, fuzz_app)
         await _second_resume(setup, world)
+        await _oversight_forms(fuzz_app, setup, world)
         clients = {ANONYMOUS: setup}
         for user in USERS:
             browser = await stack.enter_async_context(
@@ -148,6 +151,39 @@ async def _second_resume(client: AsyncClient, world: World) -> None:
         headers=auth(world.tokens["cand_a"]),
     )
     assert response.status_code == 201, response.text
+
+
+async def _oversight_forms(app: FastAPI, client: AsyncClient, world: World) -> None:
+    """Three more forms to fuzz: cand_b asks for a human review of the completed job
+    interview (rec_2's applicant page offers to mark it handled) and completes another
+    one (its results page offers to ask), and cand_a has not accepted the candidate notice
+    yet (its page offers to accept it)."""
+    completed = world.applications[1].params["application_id"]  # cand_b's, rec_2's job
+    token = world.tokens["cand_b"]
+    response = await client.post(
+        f"/api/v1/applications/{completed}/human-review",
+        json={"message": "Please look again."},
+        headers=auth(token),
+    )
+    assert response.status_code == 201, response.text
+    job = await create_job(client, world.tokens["rec_2"], title="Second Backend Engineer")
+    application = await apply(client, token, job["id"])
+    started = await client.post(
+        "/api/v1/interviews/start", json={"application_id": application["id"]}, headers=auth(token)
+    )
+    assert started.status_code == 201, started.text
+    finished = await client.post(
+        f"/api/v1/interviews/{started.json()['id']}/complete", headers=auth(token)
+    )
+    assert finished.status_code == 200, finished.text
+    world.interviews.append(
+        WorldTarget({"interview_id": started.json()["id"]}, candidate="cand_b", recruiter="rec_2")
+    )
+    async with app.state.sessionmaker() as session:
+        await session.execute(
+            delete(Consent).where(Consent.user_id == uuid.UUID(world.user_ids["cand_a"]))
+        )
+        await session.commit()
 
 
 # --- the API: operations and request bodies from its OpenAPI document -------------------
