@@ -76,6 +76,20 @@ async def test_the_notice_names_the_operator_contact_and_the_model(settings: Set
     assert "language model (llama-3.1-8b)" in text
 
 
+async def test_the_notice_states_the_operators_retention(settings: Settings) -> None:
+    """The notice says what the purge will actually do, not a fixed sentence."""
+    configured = settings.model_copy(
+        update={"retention_transcript_days": 180, "retention_resume_days": 30}
+    )
+    app = create_app(configured)
+    async with app.router.lifespan_context(app):
+        transport = ASGITransport(app=app)
+        async with AsyncClient(transport=transport, base_url="http://test") as client:
+            text = (await client.get("/api/v1/consent-notice")).json()["text"]
+    assert "interview transcripts are deleted 180 days after the application is closed" in text
+    assert "resumes are deleted 30 days after the application is closed" in text
+
+
 async def test_start_needs_consent_then_the_seed_requests_work(client: AsyncClient) -> None:
     token = (await register_candidate(client, consent=False))["access_token"]
     refused = await _start(client, token, {"role_type": "python"})

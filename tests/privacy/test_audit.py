@@ -12,7 +12,7 @@ from httpx import AsyncClient
 from hireloop.auth.models import UserRole
 from tests.factories import auth, create_job, create_staff_user, register_candidate
 from tests.privacy.people import interviewed_person
-from tests.web.forms import submit, web_login
+from tests.web.forms import CONFIRMED, submit, web_login
 
 URL = "/api/v1/admin/audit"
 
@@ -144,7 +144,9 @@ async def test_admin_audit_page_and_recruiter_page_views(client: AsyncClient, ap
     assert (await web_login(client, rita["email"])).status_code == 303
     applicant = f"/recruiter/applications/{person.application_id}"
     assert (await client.get(applicant)).status_code == 200
-    moved = await submit(client, applicant, f"{applicant}/status", {"status": "offered"})
+    moved = await submit(
+        client, applicant, f"{applicant}/status", {"status": "offered", **CONFIRMED}
+    )
     assert moved.status_code == 303
     assert (await client.get("/admin/audit")).status_code == 403
     client.cookies.clear()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from hireloop import models  # noqa: F401  (every table in Base.metadata)
 from hireloop.db import Base
-from hireloop.privacy.registry import NOT_PERSONAL, SOURCES
+from hireloop.privacy.registry import NOT_PERSONAL, SOURCES, STAFF_REFERENCES
 
 PERSON_TABLES = {"users", "applications", "interviews", "resumes"}
 
@@ -31,4 +31,9 @@ def test_every_person_table_is_erased_by_cascade() -> None:
             if fk.column.table.name in {"users", "applications", "interviews"}:
                 assert fk.ondelete in ("CASCADE", "SET NULL"), (table.name, fk.parent.name)
                 if fk.column.table.name == "users":
-                    assert fk.ondelete == "CASCADE", (table.name, fk.parent.name)
+                    expected = (
+                        "SET NULL"
+                        if (table.name, fk.parent.name) in STAFF_REFERENCES
+                        else "CASCADE"
+                    )
+                    assert fk.ondelete == expected, (table.name, fk.parent.name)

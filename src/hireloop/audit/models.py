@@ -33,6 +33,7 @@ class AuditAction(StrEnum):
     user_updated = "user.updated"
     audit_exported = "audit.exported"
     retention_purged = "retention.purged"
+    bias_report_exported = "bias_report.exported"
 
 
 class AuditEntry(UUIDPrimaryKey, Base):

@@ -50,15 +50,22 @@ def judge_text(settings: Settings) -> str:
 
 
 def retention_text(settings: Settings) -> str:
-    """How long interview data is kept.
+    """How long interview data is kept: the operator's retention settings, in words."""
 
-    Hook for the retention settings (issue 18, part b): once they exist, say here how long
-    transcripts, resumes and audio are kept after an application is closed.
-    """
-    del settings  # no retention settings yet: data is kept until the account is deleted
+    def kept(what: str, days: int | None) -> str:
+        if days is None:
+            return f"{what} are kept until you delete your account"
+        return f"{what} are deleted {days} days after the application is closed"
+
+    parts = [
+        kept("interview transcripts", settings.retention_transcript_days),
+        kept("resumes", settings.retention_resume_days),
+    ]
     return (
-        "Your account, applications, interview transcripts, results and resumes are kept "
-        "until you delete your account (on your profile page); deleting it removes them."
+        f"Your account, applications and results are kept until you delete your account "
+        f"(on your profile page), which removes them; {parts[0]}; {parts[1]}. A closed "
+        f"application is one rejected, offered or withdrawn. After a deletion the recruiter "
+        f"keeps only an anonymous outcome (job, status, score), with nothing that leads to you."
     )
 
 

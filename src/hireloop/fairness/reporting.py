@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
 from hireloop.applications.models import Application, ApplicationStatus
+from hireloop.audit.models import AuditAction
+from hireloop.audit.service import record
 from hireloop.auth.models import User
 from hireloop.db import utcnow
 from hireloop.fairness.models import SelfIdentification
@@ -65,13 +67,15 @@ async def bias_report(
 async def report_exported(
     session: AsyncSession, admin: User, job_id: uuid.UUID | None, export_format: str
 ) -> None:
-    """Called whenever an admin downloads the report (API or page).
-
-    AUDIT HOOK (issue 18, item 5): the audit log records the export here, e.g.
-    ``await audit.record(session, admin, "bias_report.exported", {...})``. Nothing is
-    recorded until then.
-    """
-    del session, admin, job_id, export_format
+    """Record in the audit log that an admin downloaded the report (API or page)."""
+    record(
+        session,
+        admin,
+        AuditAction.bias_report_exported,
+        "job_posting" if job_id else "bias_report",
+        job_id,
+        details={"format": export_format},
+    )
 
 
 _METRIC_PARTS = ("count", "out_of", "rate", "impact_ratio", "status")

@@ -20,11 +20,13 @@ from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, select
 
-from hireloop.applications.models import Application
+from hireloop.applications.models import Application, HumanReviewRequest
 from hireloop.audit.models import AuditEntry
 from hireloop.auth.models import RevokedSession, User
 from hireloop.config import Settings
+from hireloop.consent.models import Consent
 from hireloop.db import Base
+from hireloop.fairness.models import SelfIdentification
 from hireloop.interviews.models import (
     AssessmentResult,
     Interview,
@@ -96,11 +98,9 @@ SOURCES: tuple[PersonalData, ...] = (
         store=resume_store,
     ),
     PersonalData("audit_entries_about_you", AuditEntry, own(AuditEntry.person_id)),
-    # Other parts of issue 18 add their tables here, one line each, e.g.
-    # PersonalData("consents", Consent, own(Consent.user_id)),
-    # PersonalData("human_review_requests", HumanReviewRequest,
-    #              of_applications(HumanReviewRequest.application_id)),
-    # PersonalData("self_identification", SelfIdentification, own(SelfIdentification.user_id)),
+    PersonalData("consents", Consent, own(Consent.user_id)),
+    PersonalData("human_review_requests", HumanReviewRequest, own(HumanReviewRequest.candidate_id)),
+    PersonalData("self_identification", SelfIdentification, own(SelfIdentification.user_id)),
 )
 
 # Tables that refer to users, applications or interviews but hold nothing about the
@@ -108,4 +108,11 @@ SOURCES: tuple[PersonalData, ...] = (
 NOT_PERSONAL: dict[str, str] = {
     "job_postings": "a recruiter's posting (owner_id); the posting is the company's",
     "application_outcomes": "anonymous outcome rows left by erasures, with no person",
+}
+
+# Columns that name the staff member who acted on someone else's row (not whom the row is
+# about): erasing that staff account clears the name (SET NULL) and keeps the row.
+STAFF_REFERENCES: dict[tuple[str, str], str] = {
+    ("applications", "status_decided_by"): "the recruiter who made the status decision",
+    ("human_review_requests", "handled_by"): "the recruiter who handled the review request",
 }

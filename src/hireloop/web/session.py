@@ -196,6 +196,15 @@ async def page_recruiter(user: PageUser) -> User:
 PageRecruiter = Annotated[User, Depends(page_recruiter)]
 
 
+async def page_admin(user: PageUser) -> User:
+    if user.role is not UserRole.admin:
+        raise Forbidden("This page is for admins.")
+    return user
+
+
+PageAdmin = Annotated[User, Depends(page_admin)]
+
+
 async def verify_csrf(request: Request, _user: OptionalUser) -> None:
     """Dependency for every state-changing page route."""
     await check_csrf(request)

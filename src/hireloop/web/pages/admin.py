@@ -4,20 +4,18 @@ people (find an account, download its data, erase it on the person's request).""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 
 from hireloop.audit import service as audit
 from hireloop.audit.models import AuditAction
 from hireloop.audit.router import csv_response
 from hireloop.audit.schemas import AuditFilters
-from hireloop.auth.models import User, UserRole
 from hireloop.config import settings_of
 from hireloop.db import SessionDep
-from hireloop.errors import Forbidden
 from hireloop.privacy import erasure
 from hireloop.privacy.export import build_export
 from hireloop.privacy.router import zip_response
@@ -25,21 +23,12 @@ from hireloop.users import service as users
 from hireloop.users.schemas import UserFilters
 from hireloop.web.forms import field_errors
 from hireloop.web.rendering import PageRoute, page_number, pager, redirect, render
-from hireloop.web.session import CsrfChecked, PageUser
+from hireloop.web.session import CsrfChecked, PageAdmin
 
 router = APIRouter(prefix="/admin", route_class=PageRoute, include_in_schema=False)
 PAGE_SIZE = 50
 FILTER_FIELDS = ("action", "actor_id", "person_id", "subject_id", "since", "until")
 ADMIN_NOTICES = {"erased": "The account and everything about it were erased."}
-
-
-async def page_admin(user: PageUser) -> User:
-    if user.role is not UserRole.admin:
-        raise Forbidden("This page is for admins.")
-    return user
-
-
-PageAdmin = Annotated[User, Depends(page_admin)]
 
 
 def _filter_values(request: Request) -> dict[str, str]:

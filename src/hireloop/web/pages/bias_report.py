@@ -4,34 +4,23 @@ download the CSV. Recruiters and candidates get 403."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from sqlalchemy import select
 
 from hireloop.applications.models import Application
-from hireloop.auth.models import User, UserRole
 from hireloop.config import settings_of
 from hireloop.db import SessionDep
-from hireloop.errors import Forbidden, NotFound
+from hireloop.errors import NotFound
 from hireloop.fairness import reporting
 from hireloop.jobs.models import JobPosting
 from hireloop.web.bias_chart import METRIC_NAMES, chart_of
 from hireloop.web.rendering import PageRoute, render
-from hireloop.web.session import PageUser
+from hireloop.web.session import PageAdmin
 
 router = APIRouter(prefix="/admin", route_class=PageRoute, include_in_schema=False)
 REPORT_URL = "/admin/bias-report"
 JOB_CHOICES = 500  # the picker lists this many jobs with applicants, by company and title
-
-
-async def page_admin(user: PageUser) -> User:
-    if user.role is not UserRole.admin:
-        raise Forbidden("This page is for admins.")
-    return user
-
-
-PageAdmin = Annotated[User, Depends(page_admin)]
 
 
 def _job_id(request: Request) -> uuid.UUID | None:
