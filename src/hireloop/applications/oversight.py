@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
 
 from hireloop.applications.models import Application, ApplicationStatus, HumanReviewRequest
+from hireloop.applications.service import load_application
 from hireloop.auth.models import User
 from hireloop.consent.models import Consent
 from hireloop.consent.service import latest_for
@@ -31,17 +31,6 @@ NO_REQUEST = "No human review was requested for this application"
 NOT_YOUR_POSTING = "Not authorized to handle review requests for this job posting"
 
 
-async def _application(session: AsyncSession, application_id: uuid.UUID) -> Application:
-    application = await session.scalar(
-        select(Application)
-        .where(Application.id == application_id)
-        .options(joinedload(Application.job_posting), joinedload(Application.interview))
-    )
-    if application is None:
-        raise NotFound(f"Application {application_id} not found")
-    return application
-
-
 async def request_of(session: AsyncSession, application_id: uuid.UUID) -> HumanReviewRequest | None:
     found: HumanReviewRequest | None = await session.scalar(
         select(HumanReviewRequest).where(HumanReviewRequest.application_id == application_id)
@@ -53,7 +42,7 @@ async def request_review(
     session: AsyncSession, candidate: User, application_id: uuid.UUID, message: str | None
 ) -> HumanReviewRequest:
     """The candidate asks, once per application, for a person to review their result."""
-    application = await _application(session, application_id)
+    application = await load_application(session, application_id)
     if application.candidate_id != candidate.id:
         raise Forbidden(NOT_YOURS)
     interview = application.interview
@@ -84,7 +73,7 @@ async def review_of(
     session: AsyncSession, user: User, application_id: uuid.UUID
 ) -> HumanReviewRequest | None:
     """The request on an application, if any: for its candidate or the posting's recruiter."""
-    application = await _application(session, application_id)
+    application = await load_application(session, application_id)
     if application.candidate_id != user.id and not can_manage(application.job_posting, user):
         raise Forbidden(NOT_YOURS)
     return await request_of(session, application.id)
@@ -94,7 +83,7 @@ async def mark_handled(
     session: AsyncSession, recruiter: User, application_id: uuid.UUID
 ) -> HumanReviewRequest:
     """The posting's recruiter has reviewed the result in person (idempotent)."""
-    application = await _application(session, application_id)
+    application = await load_application(session, application_id)
     if not can_manage(application.job_posting, recruiter):
         raise Forbidden(NOT_YOUR_POSTING)
     request = await request_of(session, application.id)

@@ -79,9 +79,8 @@ async def _has_applied(session: AsyncSession, candidate_id: uuid.UUID, job_id: u
     return found is not None
 
 
-async def get_application(
-    session: AsyncSession, user: User, application_id: uuid.UUID
-) -> Application:
+async def load_application(session: AsyncSession, application_id: uuid.UUID) -> Application:
+    """An application with its posting and interview, whoever asks (callers check access)."""
     application = await session.scalar(
         select(Application)
         .where(Application.id == application_id)
@@ -89,6 +88,13 @@ async def get_application(
     )
     if application is None:
         raise NotFound(f"Application {application_id} not found")
+    return application
+
+
+async def get_application(
+    session: AsyncSession, user: User, application_id: uuid.UUID
+) -> Application:
+    application = await load_application(session, application_id)
     if not can_view(application, user):
         raise Forbidden(NOT_AUTHORIZED)
     return application

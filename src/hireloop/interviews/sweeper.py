@@ -8,9 +8,7 @@ idempotent statement.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-from collections.abc import AsyncIterator
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -18,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from hireloop.config import Settings
 from hireloop.db import utcnow
 from hireloop.interviews.service import sweep_idle_interviews
+from hireloop.periodic import repeating
 
 log = structlog.get_logger(__name__)
 
@@ -31,27 +30,10 @@ async def sweep_once(maker: async_sessionmaker[AsyncSession], settings: Settings
     return swept
 
 
-async def _sweep_forever(maker: async_sessionmaker[AsyncSession], settings: Settings) -> None:
-    while True:
-        await asyncio.sleep(settings.idle_sweep_seconds)
-        try:
-            await sweep_once(maker, settings)
-        except Exception as error:  # the database may be away for a moment: try next time
-            log.warning("idle_sweep_failed", error=type(error).__name__)
-
-
-@contextlib.asynccontextmanager
-async def idle_sweeper(
+def idle_sweeper(
     maker: async_sessionmaker[AsyncSession], settings: Settings
-) -> AsyncIterator[None]:
+) -> contextlib.AbstractAsyncContextManager[None]:
     """Sweep in the background while the app runs (not at all when the interval is 0)."""
-    if settings.idle_sweep_seconds <= 0:
-        yield
-        return
-    task = asyncio.create_task(_sweep_forever(maker, settings), name="idle-sweeper")
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    return repeating(
+        "idle-sweeper", settings.idle_sweep_seconds, lambda: sweep_once(maker, settings)
+    )
