@@ -17,8 +17,6 @@ from typing import Any
 
 import httpx
 
-from hireloop.consent.notice import NOTICE_VERSION
-
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench-pass-123"
 
@@ -130,8 +128,12 @@ async def register(client: httpx.AsyncClient, index: int) -> str:
     response.raise_for_status()
     token: str = response.json()["access_token"]
     # Every candidate accepts the candidate notice once, before their first interview.
+    notice = await client.get("/api/v1/consent-notice")
+    notice.raise_for_status()
     accepted = await client.post(
-        "/api/v1/me/consents", json={"notice_version": NOTICE_VERSION}, headers=headers(token)
+        "/api/v1/me/consents",
+        json={"notice_version": notice.json()["version"]},
+        headers=headers(token),
     )
     accepted.raise_for_status()
     return token

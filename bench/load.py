@@ -24,7 +24,6 @@ from dataclasses import dataclass
 import httpx
 
 from bench.harness import PASSWORD, database_url, headers, percentile, server
-from hireloop.consent.notice import NOTICE_VERSION
 
 ANSWER = (
     "In my last role I owned this area end to end. For example, we measured the baseline, "
@@ -96,13 +95,16 @@ async def _register(client: httpx.AsyncClient, rec: Recorder, index: int) -> str
     if registered is None:
         return None
     token = str(registered.json()["access_token"])
-    # Every candidate accepts the candidate notice once, before their first interview.
+    # Every candidate reads the candidate notice and accepts it, before their first interview.
+    notice = await rec.call(client, "notice", "GET", "/api/v1/consent-notice")
+    if notice is None:
+        return None
     accepted = await rec.call(
         client,
         "consent",
         "POST",
         "/api/v1/me/consents",
-        json={"notice_version": NOTICE_VERSION},
+        json={"notice_version": notice.json()["version"]},
         headers=headers(token),
     )
     return None if accepted is None else token

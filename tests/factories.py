@@ -15,7 +15,6 @@ from hireloop.auth.models import UserRole
 from hireloop.auth.schemas import UserCreate
 from hireloop.auth.security import create_access_token
 from hireloop.auth.service import register_user
-from hireloop.consent.notice import NOTICE_VERSION
 
 PASSWORD = "correct-horse-9"
 _counter = itertools.count(1)
@@ -51,9 +50,13 @@ async def register_candidate(
 
 
 async def accept_notice(client: AsyncClient, token: str, base: str = "") -> None:
-    """The candidate accepts the current candidate notice through the API."""
+    """The candidate reads the current candidate notice and accepts it, through the API."""
+    notice = await client.get(f"{base}/api/v1/consent-notice")
+    assert notice.status_code == 200, notice.text
     response = await client.post(
-        f"{base}/api/v1/me/consents", json={"notice_version": NOTICE_VERSION}, headers=auth(token)
+        f"{base}/api/v1/me/consents",
+        json={"notice_version": notice.json()["version"]},
+        headers=auth(token),
     )
     assert response.status_code in (200, 201), response.text
 

@@ -12,7 +12,7 @@ from httpx import ASGITransport, AsyncClient
 
 from hireloop.auth.models import UserRole
 from hireloop.config import Settings
-from hireloop.consent.notice import NOTICE_URL, NOTICE_VERSION
+from hireloop.consent.notice import NOTICE_URL, notice_version
 from hireloop.main import create_app
 from tests.factories import (
     apply,
@@ -37,11 +37,19 @@ async def _start(client: AsyncClient, token: str, body: dict[str, Any]) -> Any:
     return await client.post(START, json=body, headers=auth(token))
 
 
-async def test_the_notice_is_readable_without_login(client: AsyncClient) -> None:
+@pytest.fixture
+def current_version(settings: Settings) -> str:
+    """The notice version this test server asks candidates to accept."""
+    return notice_version(settings)
+
+
+async def test_the_notice_is_readable_without_login(
+    client: AsyncClient, current_version: str
+) -> None:
     response = await client.get("/api/v1/consent-notice")
     assert response.status_code == 200
     notice = response.json()
-    assert notice["version"] == NOTICE_VERSION and notice["url"] == NOTICE_URL
+    assert notice["version"] == current_version and notice["url"] == NOTICE_URL
     keys = [section["key"] for section in notice["sections"]]
     assert keys == ["what", "how", "who", "retention", "human", "consent"]
     assert "built into Hireloop" in notice["text"]  # the judge this server uses
@@ -51,7 +59,7 @@ async def test_the_notice_is_readable_without_login(client: AsyncClient) -> None
     page = await client.get(NOTICE_URL)
     assert page.status_code == 200
     assert "Your right to a human alternative" in page.text
-    assert f"version {NOTICE_VERSION}" in page.text
+    assert f"version {current_version}" in page.text
     assert 'name="agree"' not in page.text  # nothing to accept when signed out
     home = await client.get("/jobs")
     assert f'href="{NOTICE_URL}"' in home.text  # the footer links the notice
@@ -76,6 +84,31 @@ async def test_the_notice_names_the_operator_contact_and_the_model(settings: Set
     assert "language model (llama-3.1-8b)" in text
 
 
+async def test_a_new_judge_asks_for_consent_again(client: AsyncClient, settings: Settings) -> None:
+    """Consent is to what the notice said: once the operator lets a language model judge,
+    a candidate who accepted "the built-in judge" must read and accept it again."""
+    token = (await register_candidate(client))["access_token"]
+    before = (await client.get("/api/v1/consent-notice")).json()["version"]
+    with_model = settings.model_copy(
+        update={
+            "ai_provider": "openai",
+            "ai_base_url": "http://127.0.0.1:9/v1",
+            "ai_model": "llama-3.1-8b",
+        }
+    )
+    app = create_app(with_model)
+    async with app.router.lifespan_context(app):
+        transport = ASGITransport(app=app)
+        async with AsyncClient(transport=transport, base_url="http://test") as other:
+            after = (await other.get("/api/v1/consent-notice")).json()["version"]
+            mine = (await other.get(CONSENTS, headers=auth(token))).json()
+            refused = await _start(other, token, {"role_type": "python"})
+    assert after != before and after.split(".")[0] == before.split(".")[0]
+    assert mine["accepted_current"] is False and mine["current_notice_version"] == after
+    assert refused.status_code == 428, refused.text
+    assert refused.json()["notice_version"] == after
+
+
 async def test_the_notice_states_the_operators_retention(settings: Settings) -> None:
     """The notice says what the purge will actually do, not a fixed sentence."""
     configured = settings.model_copy(
@@ -90,24 +123,26 @@ async def test_the_notice_states_the_operators_retention(settings: Settings) -> 
     assert "resumes are deleted 30 days after the application is closed" in text
 
 
-async def test_start_needs_consent_then_the_seed_requests_work(client: AsyncClient) -> None:
+async def test_start_needs_consent_then_the_seed_requests_work(
+    client: AsyncClient, current_version: str
+) -> None:
     token = (await register_candidate(client, consent=False))["access_token"]
     refused = await _start(client, token, {"role_type": "python"})
     assert refused.status_code == 428
     body = refused.json()
     assert body["code"] == "consent_required"
-    assert body["notice_version"] == NOTICE_VERSION and body["notice_url"] == NOTICE_URL
+    assert body["notice_version"] == current_version and body["notice_url"] == NOTICE_URL
     assert "notice" in body["detail"]
     listed = (await client.get(CONSENTS, headers=auth(token))).json()
     assert listed["items"] == [] and listed["accepted_current"] is False
 
     accepted = await client.post(
-        CONSENTS, json={"notice_version": NOTICE_VERSION}, headers=auth(token)
+        CONSENTS, json={"notice_version": current_version}, headers=auth(token)
     )
     assert accepted.status_code == 201
     assert accepted.json()["method"] == "api"
     again = await client.post(
-        CONSENTS, json={"notice_version": NOTICE_VERSION}, headers=auth(token)
+        CONSENTS, json={"notice_version": current_version}, headers=auth(token)
     )
     assert again.status_code == 200
     assert again.json()["accepted_at"] == accepted.json()["accepted_at"]
@@ -118,7 +153,9 @@ async def test_start_needs_consent_then_the_seed_requests_work(client: AsyncClie
     assert listed["accepted_current"] is True and len(listed["items"]) == 1
 
 
-async def test_a_job_linked_start_needs_consent_too(client: AsyncClient, app: Any) -> None:
+async def test_a_job_linked_start_needs_consent_too(
+    client: AsyncClient, app: Any, current_version: str
+) -> None:
     recruiter = await create_staff_user(app, UserRole.recruiter)
     job = await create_job(client, recruiter)
     token = (await register_candidate(client, consent=False))["access_token"]
@@ -127,43 +164,49 @@ async def test_a_job_linked_start_needs_consent_too(client: AsyncClient, app: An
     assert (await _start(client, token, body)).status_code == 428
     still = await client.get(f"/api/v1/applications/{application['id']}", headers=auth(token))
     assert still.json()["status"] == "interview_scheduled"  # nothing moved
-    await client.post(CONSENTS, json={"notice_version": NOTICE_VERSION}, headers=auth(token))
+    await client.post(CONSENTS, json={"notice_version": current_version}, headers=auth(token))
     started = await _start(client, token, body)
     assert started.status_code == 201, started.text
     assert started.json()["job_posting_id"] == job["id"]
 
 
-async def test_consent_inline_with_the_start_request(client: AsyncClient) -> None:
+async def test_consent_inline_with_the_start_request(
+    client: AsyncClient, current_version: str
+) -> None:
     token = (await register_candidate(client, consent=False))["access_token"]
     started = await _start(
-        client, token, {"role_type": "go", "consent_notice_version": NOTICE_VERSION}
+        client, token, {"role_type": "go", "consent_notice_version": current_version}
     )
     assert started.status_code == 201, started.text
     items = (await client.get(CONSENTS, headers=auth(token))).json()["items"]
-    assert [(i["notice_version"], i["method"]) for i in items] == [(NOTICE_VERSION, "start")]
+    assert [(i["notice_version"], i["method"]) for i in items] == [(current_version, "start")]
 
 
 @pytest.mark.parametrize("version", ["2020-01-01", "1"])
-async def test_an_old_or_unknown_version_is_refused(client: AsyncClient, version: str) -> None:
+async def test_an_old_or_unknown_version_is_refused(
+    client: AsyncClient, version: str, current_version: str
+) -> None:
     token = (await register_candidate(client, consent=False))["access_token"]
     refused = await client.post(CONSENTS, json={"notice_version": version}, headers=auth(token))
     assert refused.status_code == 409
     assert refused.json()["code"] == "notice_version_outdated"
-    assert refused.json()["notice_version"] == NOTICE_VERSION
+    assert refused.json()["notice_version"] == current_version
     inline = await _start(client, token, {"role_type": "go", "consent_notice_version": version})
     assert inline.status_code == 409
     assert inline.json()["code"] == "notice_version_outdated"
     assert (await client.get(CONSENTS, headers=auth(token))).json()["items"] == []
 
 
-async def test_bad_consent_input_is_a_clear_422(client: AsyncClient) -> None:
+async def test_bad_consent_input_is_a_clear_422(client: AsyncClient, current_version: str) -> None:
     token = (await register_candidate(client, consent=False))["access_token"]
     for body in ({}, {"notice_version": ""}, {"notice_version": "x" * 41}, {"notice_version": 3}):
         response = await client.post(CONSENTS, json=body, headers=auth(token))
         assert response.status_code == 422, body
         assert "notice_version" in response.json()["detail"]
     assert (await client.get(CONSENTS)).status_code == 401
-    assert (await client.post(CONSENTS, json={"notice_version": NOTICE_VERSION})).status_code == 401
+    assert (
+        await client.post(CONSENTS, json={"notice_version": current_version})
+    ).status_code == 401
 
 
 async def test_operators_can_turn_the_requirement_off(settings: Settings) -> None:
@@ -178,7 +221,9 @@ async def test_operators_can_turn_the_requirement_off(settings: Settings) -> Non
     assert notice["consent_required"] is False
 
 
-async def test_recruiters_see_the_acceptance(client: AsyncClient, app: Any) -> None:
+async def test_recruiters_see_the_acceptance(
+    client: AsyncClient, app: Any, current_version: str
+) -> None:
     recruiter = await create_staff_user(app, UserRole.recruiter)
     job = await create_job(client, recruiter)
     token = (await register_candidate(client, "Cleo Consent", consent=False))["access_token"]
@@ -188,25 +233,27 @@ async def test_recruiters_see_the_acceptance(client: AsyncClient, app: Any) -> N
     )
     assert listed.json()["items"][0]["consent"] is None
     accepted = await client.post(
-        CONSENTS, json={"notice_version": NOTICE_VERSION}, headers=auth(token)
+        CONSENTS, json={"notice_version": current_version}, headers=auth(token)
     )
     listed = await client.get(
         f"/api/v1/job-postings/{job['id']}/applications", headers=auth(recruiter)
     )
     consent = listed.json()["items"][0]["consent"]
-    assert consent["notice_version"] == NOTICE_VERSION
+    assert consent["notice_version"] == current_version
     assert consent["accepted_at"] == accepted.json()["accepted_at"]
     assert consent["method"] == "api"
     await staff_page_login(client, recruiter)
     page = await client.get(f"/recruiter/applications/{application['id']}")
     assert page.status_code == 200
-    assert f"Accepted version {NOTICE_VERSION}" in page.text
+    assert f"Accepted version {current_version}" in page.text
 
 
 # --- the pages ---
 
 
-async def test_practice_page_asks_for_consent_inline(client: AsyncClient) -> None:
+async def test_practice_page_asks_for_consent_inline(
+    client: AsyncClient, current_version: str
+) -> None:
     await web_register(client, "paula@example.com", "Paula Page", consent=False)
     page = await client.get("/practice")
     assert 'name="consent_notice_version"' in page.text
@@ -219,7 +266,7 @@ async def test_practice_page_asks_for_consent_inline(client: AsyncClient) -> Non
         "/practice",
         data={
             "role_type": "python",
-            "consent_notice_version": NOTICE_VERSION,
+            "consent_notice_version": current_version,
             "csrf_token": csrf_of(page),
         },
     )
@@ -229,7 +276,9 @@ async def test_practice_page_asks_for_consent_inline(client: AsyncClient) -> Non
 
 
 async def test_a_job_start_without_consent_goes_to_the_notice_and_back(
-    client: AsyncClient, app: Any
+    client: AsyncClient,
+    app: Any,
+    current_version: str,
 ) -> None:
     recruiter = await create_staff_user(app, UserRole.recruiter)
     job = await create_job(client, recruiter)
@@ -248,7 +297,7 @@ async def test_a_job_start_without_consent_goes_to_the_notice_and_back(
     unticked = await client.post(
         NOTICE_URL,
         data={
-            "notice_version": NOTICE_VERSION,
+            "notice_version": current_version,
             "next": "/applications",
             "csrf_token": csrf_of(notice),
         },
@@ -263,7 +312,7 @@ async def test_a_job_start_without_consent_goes_to_the_notice_and_back(
         NOTICE_URL,
         data={
             "agree": "yes",
-            "notice_version": NOTICE_VERSION,
+            "notice_version": current_version,
             "next": "/applications",
             "csrf_token": csrf_of(notice),
         },
@@ -277,7 +326,9 @@ async def test_a_job_start_without_consent_goes_to_the_notice_and_back(
 
 
 async def test_the_interview_page_asks_for_consent_beside_its_start_button(
-    client: AsyncClient, app: Any
+    client: AsyncClient,
+    app: Any,
+    current_version: str,
 ) -> None:
     recruiter = await create_staff_user(app, UserRole.recruiter)
     job = await create_job(client, recruiter)
@@ -290,7 +341,7 @@ async def test_the_interview_page_asks_for_consent_beside_its_start_button(
     assert 'name="consent_notice_version"' in page.text
     started = await client.post(
         f"/applications/{application['id']}/start",
-        data={"consent_notice_version": NOTICE_VERSION, "csrf_token": csrf_of(page)},
+        data={"consent_notice_version": current_version, "csrf_token": csrf_of(page)},
     )
     assert started.status_code == 303
     assert started.headers["location"] == f"/interviews/{application['interview']['id']}"
@@ -298,20 +349,23 @@ async def test_the_interview_page_asks_for_consent_beside_its_start_button(
     assert [i["method"] for i in items] == ["page"]
 
 
-async def test_staff_cannot_accept_the_candidate_notice(client: AsyncClient, app: Any) -> None:
+async def test_staff_cannot_accept_the_candidate_notice(
+    client: AsyncClient, app: Any, current_version: str
+) -> None:
     recruiter = await create_staff_user(app, UserRole.recruiter)
     await staff_page_login(client, recruiter)
     page = await client.get(NOTICE_URL)
     assert 'name="agree"' not in page.text
     refused = await client.post(
         NOTICE_URL,
-        data={"agree": "yes", "notice_version": NOTICE_VERSION, "csrf_token": csrf_of(page)},
+        data={"agree": "yes", "notice_version": current_version, "csrf_token": csrf_of(page)},
     )
     assert refused.status_code == 403
 
 
 async def test_refusals_about_the_application_come_before_the_notice(
-    client: AsyncClient, app: Any
+    client: AsyncClient,
+    app: Any,
 ) -> None:
     recruiter = await create_staff_user(app, UserRole.recruiter)
     job = await create_job(client, recruiter)

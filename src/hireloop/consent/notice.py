@@ -1,19 +1,21 @@
 """The candidate notice: what an interview assesses, how, who sees the results, how long
 data is kept, and how to ask for a person instead.
 
-The wording is versioned by ``NOTICE_VERSION``: change the wording, change the version,
-and every candidate is asked to accept again before their next interview. The facts an
-operator sets (the judge, the contact, retention) are filled in from the settings, so the
-notice says what this server does.
+The wording is versioned by ``NOTICE_WORDING``: change the wording, change it, and every
+candidate is asked to accept again before their next interview. The facts an operator
+sets (the judge, the contact, retention) are filled in from the settings, so the notice
+says what this server does; they are part of the version too (``notice_version``), so a
+candidate who accepted "the built-in judge" is asked again once a language model judges.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from hireloop.config import Settings
 
-NOTICE_VERSION = "2026-12-07"
+NOTICE_WORDING = "2026-12-07"  # change it with the wording
 NOTICE_URL = "/privacy/notice"
 
 
@@ -83,7 +85,17 @@ def human_alternative_text(settings: Settings) -> str:
     )
 
 
+def notice_version(settings: Settings) -> str:
+    """The version a candidate accepts: the wording's, plus a fingerprint of the facts
+    this server fills in (the judge, retention, the contact)."""
+    facts = "\n".join(
+        (judge_text(settings), retention_text(settings), human_alternative_text(settings))
+    )
+    return f"{NOTICE_WORDING}.{hashlib.sha256(facts.encode()).hexdigest()[:8]}"
+
+
 def build_notice(settings: Settings) -> Notice:
+    version = notice_version(settings)
     sections = [
         NoticeSection(
             "what",
@@ -112,9 +124,9 @@ def build_notice(settings: Settings) -> Notice:
         NoticeSection(
             "consent",
             "Your consent",
-            f"This is version {NOTICE_VERSION} of this notice. You accept it once, before "
+            f"This is version {version} of this notice. You accept it once, before "
             "your first interview; if it changes you are asked again. Recruiters see that and "
             "when you accepted it.",
         ),
     ]
-    return Notice(NOTICE_VERSION, NOTICE_URL, "How your interview is assessed", sections)
+    return Notice(version, NOTICE_URL, "How your interview is assessed", sections)

@@ -6,7 +6,7 @@ from hireloop.auth.dependencies import CurrentUser
 from hireloop.config import settings_of
 from hireloop.consent import service
 from hireloop.consent.models import ConsentMethod
-from hireloop.consent.notice import NOTICE_VERSION, build_notice
+from hireloop.consent.notice import build_notice, notice_version
 from hireloop.consent.schemas import (
     ConsentCreate,
     ConsentList,
@@ -40,11 +40,13 @@ async def consent_notice(request: Request) -> NoticeRead:
 async def my_consents(user: CurrentUser, session: SessionDep, request: Request) -> ConsentList:
     """The caller's acceptances of the candidate notice, newest first."""
     items = await service.list_mine(session, user)
+    settings = settings_of(request)
+    current = notice_version(settings)
     return ConsentList(
         items=[ConsentRead.model_validate(item) for item in items],
-        current_notice_version=NOTICE_VERSION,
-        accepted_current=any(item.notice_version == NOTICE_VERSION for item in items),
-        consent_required=settings_of(request).consent_required,
+        current_notice_version=current,
+        accepted_current=any(item.notice_version == current for item in items),
+        consent_required=settings.consent_required,
     )
 
 
@@ -57,12 +59,18 @@ async def my_consents(user: CurrentUser, session: SessionDep, request: Request) 
     },
 )
 async def accept_notice(
-    data: ConsentCreate, user: CurrentUser, session: SessionDep, response: Response
+    data: ConsentCreate,
+    user: CurrentUser,
+    session: SessionDep,
+    request: Request,
+    response: Response,
 ) -> ConsentRead:
     """Accept the current candidate notice (once per version; again → 200 with the
     acceptance on record). Another version → 409 `notice_version_outdated` with the
     current `notice_version` and `notice_url`."""
-    consent, created = await service.accept(session, user, data.notice_version, ConsentMethod.api)
+    consent, created = await service.accept(
+        session, user, data.notice_version, ConsentMethod.api, settings_of(request)
+    )
     if not created:
         response.status_code = status.HTTP_200_OK
     return ConsentRead.model_validate(consent)

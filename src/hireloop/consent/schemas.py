@@ -5,13 +5,15 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from hireloop.consent.models import ConsentMethod
-from hireloop.consent.notice import NOTICE_VERSION
+from hireloop.consent.notice import NOTICE_WORDING
 
 
 class ConsentCreate(BaseModel):
     """Accept the candidate notice: name the version read (the current one)."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"notice_version": NOTICE_VERSION}]})
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"notice_version": f"{NOTICE_WORDING}.3f2a9c1e"}]}
+    )
 
     notice_version: str = Field(min_length=1, max_length=40)
 

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hireloop.auth.models import User, UserRole
 from hireloop.config import Settings
 from hireloop.consent.models import Consent, ConsentMethod
-from hireloop.consent.notice import NOTICE_URL, NOTICE_VERSION
+from hireloop.consent.notice import NOTICE_URL, notice_version
 from hireloop.db import utcnow
 from hireloop.errors import Conflict, PreconditionRequired
 
@@ -22,44 +22,48 @@ CONSENT_REQUIRED = (
 )
 
 
-def _notice_fields() -> dict[str, str]:
-    return {"notice_version": NOTICE_VERSION, "notice_url": NOTICE_URL}
+def _notice_fields(settings: Settings) -> dict[str, str]:
+    return {"notice_version": notice_version(settings), "notice_url": NOTICE_URL}
 
 
-def check_version(notice_version: str) -> None:
+def check_version(offered: str, settings: Settings) -> None:
     """Only the current notice can be accepted: 409 for any other version."""
-    if notice_version != NOTICE_VERSION:
+    current = notice_version(settings)
+    if offered != current:
         raise Conflict(
-            f"Notice version '{notice_version[:40]}' is not the current one: read the current "
-            f"notice ({NOTICE_URL}, version {NOTICE_VERSION}) and accept that version",
+            f"Notice version '{offered[:40]}' is not the current one: read the current "
+            f"notice ({NOTICE_URL}, version {current}) and accept that version",
             code="notice_version_outdated",
-            extra=_notice_fields(),
+            extra=_notice_fields(settings),
         )
 
 
-async def current_consent(session: AsyncSession, user_id: uuid.UUID) -> Consent | None:
+async def current_consent(
+    session: AsyncSession, user_id: uuid.UUID, settings: Settings
+) -> Consent | None:
     """The user's acceptance of the current notice, if any."""
+    current = notice_version(settings)
     found: Consent | None = await session.scalar(
-        select(Consent).where(Consent.user_id == user_id, Consent.notice_version == NOTICE_VERSION)
+        select(Consent).where(Consent.user_id == user_id, Consent.notice_version == current)
     )
     return found
 
 
 async def accept(
-    session: AsyncSession, user: User, notice_version: str, method: ConsentMethod
+    session: AsyncSession, user: User, offered: str, method: ConsentMethod, settings: Settings
 ) -> tuple[Consent, bool]:
     """Record that ``user`` accepted the notice; returns (consent, newly recorded).
 
     Accepting the same version again returns the acceptance on record (idempotent).
     """
-    check_version(notice_version)
-    existing = await current_consent(session, user.id)
+    check_version(offered, settings)
+    existing = await current_consent(session, user.id, settings)
     if existing is not None:
         return existing, False
     consent = Consent(
         id=uuid.uuid4(),
         user_id=user.id,
-        notice_version=notice_version,
+        notice_version=offered,
         accepted_at=utcnow(),
         method=method,
     )
@@ -69,7 +73,7 @@ async def accept(
             session.add(consent)
             await session.flush()
     except IntegrityError:
-        existing = await current_consent(session, user.id)
+        existing = await current_consent(session, user.id, settings)
         if existing is None:
             raise
         return existing, False
@@ -88,14 +92,14 @@ async def require_consent(
     ``offered_version`` is an acceptance sent with the start request itself.
     """
     if offered_version is not None:
-        await accept(session, user, offered_version, method)
+        await accept(session, user, offered_version, method, settings)
         return
     # The notice is for candidates; staff trying an interview out are not assessed.
     if not settings.consent_required or user.role is not UserRole.candidate:
         return
-    if await current_consent(session, user.id) is None:
+    if await current_consent(session, user.id, settings) is None:
         raise PreconditionRequired(
-            CONSENT_REQUIRED, code="consent_required", extra=_notice_fields()
+            CONSENT_REQUIRED, code="consent_required", extra=_notice_fields(settings)
         )
 
 

@@ -122,7 +122,7 @@ async def practice_page(request: Request, session: SessionDep, user: PageUser) -
         "error": None,
         "selected": "",
         "briefing": briefing_for(settings_of(request), None, None),
-        **consent_context(await consent_needed(request, session, user)),
+        **consent_context(request, await consent_needed(request, session, user)),
     }
     return render(request, "candidate/practice.html", context)
 
@@ -149,7 +149,7 @@ async def start_practice(request: Request, session: SessionDep, user: PageUser) 
             "error": _practice_error(exc, status),
             "selected": role_type[:100],
             "briefing": briefing_for(settings_of(request), None, None),
-            **consent_context(await consent_needed(request, session, user)),
+            **consent_context(request, await consent_needed(request, session, user)),
         }
         return render(request, "candidate/practice.html", context, status_code=status)
     return redirect(f"/interviews/{result.interview.id}")

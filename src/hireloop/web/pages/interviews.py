@@ -74,8 +74,9 @@ async def interview_context(
         if interview.status is InterviewStatus.in_progress
         else None,
         **consent_context(
+            request,
             interview.status is InterviewStatus.scheduled
-            and await consent_needed(request, session, user)
+            and await consent_needed(request, session, user),
         ),
         "idempotency_key": str(uuid.uuid4()),
         "error": None,

@@ -10,7 +10,7 @@ from hireloop.auth.models import User, UserRole
 from hireloop.config import settings_of
 from hireloop.consent import service as consent
 from hireloop.consent.models import ConsentMethod
-from hireloop.consent.notice import NOTICE_URL, NOTICE_VERSION, build_notice
+from hireloop.consent.notice import NOTICE_URL, build_notice, notice_version
 from hireloop.db import SessionDep
 from hireloop.errors import Conflict
 from hireloop.web.forms import read_form
@@ -31,12 +31,16 @@ async def consent_needed(request: Request, session: SessionDep, user: User | Non
         return False
     if not settings_of(request).consent_required:
         return False
-    return await consent.current_consent(session, user.id) is None
+    return await consent.current_consent(session, user.id, settings_of(request)) is None
 
 
-def consent_context(needed: bool) -> dict[str, Any]:
+def consent_context(request: Request, needed: bool) -> dict[str, Any]:
     """What a start form needs to ask for consent inline (see privacy/_consent_field.html)."""
-    return {"consent_needed": needed, "notice_version": NOTICE_VERSION, "notice_url": NOTICE_URL}
+    return {
+        "consent_needed": needed,
+        "notice_version": notice_version(settings_of(request)),
+        "notice_url": NOTICE_URL,
+    }
 
 
 async def _page(
@@ -48,7 +52,7 @@ async def _page(
 ) -> Response:
     accepted = None
     if user is not None:
-        accepted = await consent.current_consent(session, user.id)
+        accepted = await consent.current_consent(session, user.id, settings_of(request))
     context = {
         "notice_doc": build_notice(settings_of(request)),
         "accepted": accepted,
@@ -73,7 +77,9 @@ async def accept_notice(request: Request, session: SessionDep, user: PageUser) -
         message = "Tick the box to say you have read the notice and accept it."
         return await _page(request, session, user, message, 422)
     try:
-        await consent.accept(session, user, form.get("notice_version", ""), ConsentMethod.page)
+        await consent.accept(
+            session, user, form.get("notice_version", ""), ConsentMethod.page, settings_of(request)
+        )
     except Conflict:
         return await _page(request, session, user, OUTDATED, 409)
     target = safe_next(form.get("next"), "")
