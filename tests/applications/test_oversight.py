@@ -90,6 +90,16 @@ async def test_human_review_request_flow(client: AsyncClient, app: Any) -> None:
     mine = await client.get(REVIEW.format(app_id), headers=auth(token))
     assert mine.json()["request"]["handled_at"] == handled.json()["handled_at"]
 
+    # Handling it is a recruiter's action on a person's data: in the audit log, once.
+    admin = await create_staff_user(app, UserRole.admin, "Ada Admin")
+    log = await client.get(
+        "/api/v1/admin/audit", params={"action": "human_review.handled"}, headers=auth(admin)
+    )
+    entries = log.json()["items"]
+    assert [(e["subject_id"], e["person_id"]) for e in entries] == [
+        (app_id, made["application"]["candidate_id"])
+    ]
+
 
 async def test_human_review_access_and_input_rules(client: AsyncClient, app: Any) -> None:
     recruiter, job, made = await _completed(client, app)

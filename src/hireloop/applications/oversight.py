@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hireloop.applications.models import Application, ApplicationStatus, HumanReviewRequest
 from hireloop.applications.service import load_application
+from hireloop.audit.models import AuditAction
+from hireloop.audit.service import record
 from hireloop.auth.models import User
 from hireloop.consent.models import Consent
 from hireloop.consent.service import latest_for
@@ -92,6 +94,14 @@ async def mark_handled(
     if request.handled_at is None:
         request.handled_at = utcnow()
         request.handled_by_id = recruiter.id
+        record(
+            session,
+            recruiter,
+            AuditAction.human_review_handled,
+            "application",
+            application.id,
+            person_id=application.candidate_id,
+        )
         await session.flush()
     return request
 

@@ -34,6 +34,7 @@ class AuditAction(StrEnum):
     audit_exported = "audit.exported"
     retention_purged = "retention.purged"
     bias_report_exported = "bias_report.exported"
+    human_review_handled = "human_review.handled"
 
 
 class AuditEntry(UUIDPrimaryKey, Base):
