@@ -86,10 +86,14 @@ async def require_consent(
     settings: Settings,
     offered_version: str | None,
     method: ConsentMethod = ConsentMethod.start,
+    *,
+    on_record: bool | None = None,
 ) -> None:
     """Before an interview starts: the current notice must be accepted (428 otherwise).
 
-    ``offered_version`` is an acceptance sent with the start request itself.
+    ``offered_version`` is an acceptance sent with the start request itself;
+    ``on_record`` whether the current version's acceptance is known to be on record
+    (None: look it up).
     """
     if offered_version is not None:
         await accept(session, user, offered_version, method, settings)
@@ -97,7 +101,9 @@ async def require_consent(
     # The notice is for candidates; staff trying an interview out are not assessed.
     if not settings.consent_required or user.role is not UserRole.candidate:
         return
-    if await current_consent(session, user.id, settings) is None:
+    if on_record is None:
+        on_record = await current_consent(session, user.id, settings) is not None
+    if not on_record:
         raise PreconditionRequired(
             CONSENT_REQUIRED, code="consent_required", extra=_notice_fields(settings)
         )

@@ -21,6 +21,7 @@ from sqlalchemy.orm import aliased, contains_eager, joinedload
 # columns at import configure the mappers, which needs all of them (e.g. JobPosting).
 import hireloop.models  # noqa: F401
 from hireloop.applications.models import Application
+from hireloop.consent.models import Consent
 from hireloop.engine.results import AnswerRecord
 from hireloop.engine.state import EngineState
 from hireloop.interviews.models import (
@@ -96,8 +97,19 @@ async def abandon_idle(session: AsyncSession, cutoff: datetime, now: datetime) -
 # Built once, at import: starts are the hot path, and building this join (and the
 # alias's column collection) on every request costs more than running it.
 _ActiveResume = aliased(Resume, name="active_resume")
+# Whether the candidate accepted the current candidate notice: read with the start's
+# own row rather than in a query of its own (the start is the hot path).
+_CONSENTED = (
+    select(Consent.id)
+    .where(
+        Consent.user_id == Application.candidate_id,
+        Consent.notice_version == bindparam("notice_version"),
+    )
+    .exists()
+)
+
 _START_QUERY = (
-    select(Application, _ActiveResume)
+    select(Application, _ActiveResume, _CONSENTED)
     .join(Application.job_posting)
     .join(Interview, Interview.id == Application.interview_id)
     .outerjoin(
@@ -118,17 +130,20 @@ _START_QUERY = (
 
 
 async def application_with_locked_interview(
-    session: AsyncSession, application_id: uuid.UUID
-) -> tuple[Application | None, Resume | object | None]:
-    """The application with its job, its interview and the candidate's active resume,
-    in one query (``NOT_LOOKED_UP`` for the resume when the application has no interview).
+    session: AsyncSession, application_id: uuid.UUID, notice_version: str
+) -> tuple[Application | None, Resume | object | None, bool | None]:
+    """The application with its job, its interview, the candidate's active resume and
+    whether they accepted the notice version ``notice_version``, in one query
+    (``NOT_LOOKED_UP`` for the resume and None for the acceptance when the application
+    has no interview).
 
     The interview row is locked (FOR UPDATE on PostgreSQL; SQLite transactions already
     hold the write lock) so two concurrent starts cannot both begin it.
     """
-    row = (await session.execute(_START_QUERY, {"application_id": application_id})).first()
+    parameters = {"application_id": application_id, "notice_version": notice_version}
+    row = (await session.execute(_START_QUERY, parameters)).first()
     if row is not None:
-        return row[0], row[1]
+        return row[0], row[1], row[2]
     # Unknown, or an application whose interview is gone (e.g. from before interviews
     # were scheduled at apply time): load it without one.
     application = await session.scalar(
@@ -136,7 +151,7 @@ async def application_with_locked_interview(
         .where(Application.id == application_id)
         .options(joinedload(Application.job_posting), joinedload(Application.interview))
     )
-    return application, NOT_LOOKED_UP
+    return application, NOT_LOOKED_UP, None
 
 
 async def write_start(

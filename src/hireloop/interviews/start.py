@@ -14,6 +14,7 @@ from hireloop.applications.service import role_type_for_job
 from hireloop.auth.models import User
 from hireloop.config import Settings
 from hireloop.consent.models import ConsentMethod
+from hireloop.consent.notice import notice_version
 from hireloop.consent.service import require_consent
 from hireloop.db import commit_before_slow_call, utcnow
 from hireloop.engine.knowledge import ROLE_TYPES, get_knowledge
@@ -117,8 +118,8 @@ async def _start_job_linked(
     ahead: _WordedAhead | None = None,
     consent: tuple[str | None, ConsentMethod] = (None, ConsentMethod.start),
 ) -> StartResult:
-    application, active_resume = await repository.application_with_locked_interview(
-        session, application_id
+    application, active_resume, consented = await repository.application_with_locked_interview(
+        session, application_id, notice_version(settings)
     )
     if application is None:
         raise NotFound(f"Application {application_id} not found")
@@ -128,7 +129,7 @@ async def _start_job_linked(
         raise BadRequest("Application has been withdrawn")
     if ahead is None:
         # The candidate notice, once the application is known to be theirs (428 otherwise).
-        await require_consent(session, user, settings, *consent)
+        await require_consent(session, user, settings, *consent, on_record=consented)
     job = application.job_posting
     if ahead is None:  # once per start, not again after the model worded the question
         log.info(
