@@ -5,6 +5,8 @@ and shown to the job's recruiter."""
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -35,6 +37,16 @@ CONSENTS = "/api/v1/me/consents"
 
 async def _start(client: AsyncClient, token: str, body: dict[str, Any]) -> Any:
     return await client.post(START, json=body, headers=auth(token))
+
+
+@asynccontextmanager
+async def served(settings: Settings) -> AsyncIterator[AsyncClient]:
+    """A client of another server with ``settings``, on the test's database."""
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = ASGITransport(app=app)
+        async with AsyncClient(transport=transport, base_url="http://test") as client:
+            yield client
 
 
 @pytest.fixture
@@ -74,12 +86,9 @@ async def test_the_notice_names_the_operator_contact_and_the_model(settings: Set
             "ai_model": "llama-3.1-8b",
         }
     )
-    app = create_app(configured)
-    async with app.router.lifespan_context(app):
-        transport = ASGITransport(app=app)
-        async with AsyncClient(transport=transport, base_url="http://test") as client:
-            text = (await client.get("/api/v1/consent-notice")).json()["text"]
-            page = (await client.get(NOTICE_URL)).text
+    async with served(configured) as client:
+        text = (await client.get("/api/v1/consent-notice")).json()["text"]
+        page = (await client.get(NOTICE_URL)).text
     assert "contact people@acme.example" in text and "people@acme.example" in page
     assert "language model (llama-3.1-8b)" in text
 
@@ -96,13 +105,10 @@ async def test_a_new_judge_asks_for_consent_again(client: AsyncClient, settings:
             "ai_model": "llama-3.1-8b",
         }
     )
-    app = create_app(with_model)
-    async with app.router.lifespan_context(app):
-        transport = ASGITransport(app=app)
-        async with AsyncClient(transport=transport, base_url="http://test") as other:
-            after = (await other.get("/api/v1/consent-notice")).json()["version"]
-            mine = (await other.get(CONSENTS, headers=auth(token))).json()
-            refused = await _start(other, token, {"role_type": "python"})
+    async with served(with_model) as other:
+        after = (await other.get("/api/v1/consent-notice")).json()["version"]
+        mine = (await other.get(CONSENTS, headers=auth(token))).json()
+        refused = await _start(other, token, {"role_type": "python"})
     assert after != before and after.split(".")[0] == before.split(".")[0]
     assert mine["accepted_current"] is False and mine["current_notice_version"] == after
     assert refused.status_code == 428, refused.text
@@ -114,11 +120,8 @@ async def test_the_notice_states_the_operators_retention(settings: Settings) -> 
     configured = settings.model_copy(
         update={"retention_transcript_days": 180, "retention_resume_days": 30}
     )
-    app = create_app(configured)
-    async with app.router.lifespan_context(app):
-        transport = ASGITransport(app=app)
-        async with AsyncClient(transport=transport, base_url="http://test") as client:
-            text = (await client.get("/api/v1/consent-notice")).json()["text"]
+    async with served(configured) as client:
+        text = (await client.get("/api/v1/consent-notice")).json()["text"]
     assert "interview transcripts are deleted 180 days after the application is closed" in text
     assert "resumes are deleted 30 days after the application is closed" in text
 
@@ -210,13 +213,10 @@ async def test_bad_consent_input_is_a_clear_422(client: AsyncClient, current_ver
 
 
 async def test_operators_can_turn_the_requirement_off(settings: Settings) -> None:
-    app = create_app(settings.model_copy(update={"consent_required": False}))
-    async with app.router.lifespan_context(app):
-        transport = ASGITransport(app=app)
-        async with AsyncClient(transport=transport, base_url="http://test") as client:
-            token = (await register_candidate(client, consent=False))["access_token"]
-            started = await _start(client, token, {"role_type": "python"})
-            notice = (await client.get("/api/v1/consent-notice")).json()
+    async with served(settings.model_copy(update={"consent_required": False})) as client:
+        token = (await register_candidate(client, consent=False))["access_token"]
+        started = await _start(client, token, {"role_type": "python"})
+        notice = (await client.get("/api/v1/consent-notice")).json()
     assert started.status_code == 201, started.text
     assert notice["consent_required"] is False
 
