@@ -14,7 +14,7 @@ from typing import Any, Protocol, TypeVar
 import yaml
 from pydantic import ValidationError
 
-from hireloop.engine.judge.match import TermError, compile_question, compile_term
+from hireloop.engine.judge.terms import TermError, compile_question, compile_term
 from hireloop.engine.schema import (
     DIFFICULTY_ORDER,
     LEXICON_REF,

@@ -21,7 +21,7 @@ import sys
 from collections.abc import Iterable
 
 from hireloop.engine.judge.builtin import judge_answer
-from hireloop.engine.judge.match import compile_term
+from hireloop.engine.judge.terms import compile_term
 from hireloop.engine.judge.verdict import THRESHOLDS
 from hireloop.engine.knowledge import (
     PACKS_DIR,

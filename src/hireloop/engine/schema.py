@@ -156,7 +156,7 @@ class Question(_Strict):
     enough: int | None = Field(
         default=None, ge=1, description="Claims that earn full marks (default: all but one)."
     )
-    # The claims compiled for matching (hireloop.engine.judge.match), set once on load.
+    # The claims compiled for matching (hireloop.engine.judge.terms), set once on load.
     _compiled: object = PrivateAttr(default=None)
 
     @model_validator(mode="after")

@@ -9,14 +9,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from hireloop.engine.judge.match import (
-    CompiledQuestion,
-    Outcome,
-    StatementMatch,
-    compile_question,
-    match_statements,
-)
+from hireloop.engine.judge.match import Outcome, StatementMatch, match_statements
 from hireloop.engine.judge.score import Findings, score
+from hireloop.engine.judge.terms import CompiledQuestion, compile_question
 from hireloop.engine.judge.verdict import ClaimEvidence, MisconceptionFound, Verdict
 from hireloop.engine.language.clauses import Reading, read
 from hireloop.engine.language.injection import detect_prompt_injection

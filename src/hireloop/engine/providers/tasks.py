@@ -25,7 +25,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from hireloop.engine.judge.builtin import compiled, integrity_findings, judge_answer, quote_limit
-from hireloop.engine.judge.match import find_occurrences
+from hireloop.engine.judge.occurrences import find_occurrences
 from hireloop.engine.judge.score import Findings, score
 from hireloop.engine.judge.verdict import ClaimEvidence, MisconceptionFound, Verdict
 from hireloop.engine.knowledge import get_knowledge

@@ -1,0 +1,177 @@
+"""Where a question's terms occur in an answer, and which of them a negator governs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hireloop.engine.judge.terms import MAX_GAP, NUMBER_KEY, CompiledQuestion, Term
+from hireloop.engine.language.clauses import Reading
+from hireloop.engine.language.tokens import Kind
+from hireloop.engine.language.vocab import (
+    COORDINATORS,
+    SOFT,
+)
+
+NEGATION_REACH = 6  # words between a negator and the term it governs
+
+
+@dataclass(slots=True)
+class Occurrence:
+    statement: int
+    slot: int
+    term: Term
+    first: int  # token indices (inclusive)
+    last: int
+    clause: int
+    sign: int
+    denied: bool = False  # a negator right before it: "not lists", "unlike lists"
+    negated: bool = False  # a negator in the answer governs it
+
+
+def _same(keys: list[str], start: int, part: tuple[str, ...]) -> bool:
+    if start + len(part) > len(keys):
+        return False
+    for offset, wanted in enumerate(part):
+        key = keys[start + offset]
+        if key != wanted and not (wanted == NUMBER_KEY and key[:1].isdigit()):
+            return False
+    return True
+
+
+def _match_at(reading: Reading, term: Term, position: int) -> int | None:
+    """The stream position after ``term`` when it starts at ``position``, or None."""
+    stream, keys, item = reading.stream, reading.stream_keys, reading.stream_item
+    here = item[position]  # one list item: never across a comma, colon or clause end
+    cursor = position
+    for number, part in enumerate(term.parts):
+        size = len(part)
+        if number == 0:
+            if not _same(keys, cursor, part) or item[cursor + size - 1] != here:
+                return None
+            cursor += size
+            continue
+        for skip in range(MAX_GAP + 1):
+            start = cursor + skip
+            if start + size > len(stream) or item[start + size - 1] != here:
+                return None
+            if _same(keys, start, part):
+                cursor = start + size
+                break
+        else:
+            return None
+    return cursor
+
+
+def find_occurrences(compiled: CompiledQuestion, reading: Reading) -> list[Occurrence]:
+    """Every occurrence of every term, with the negations that govern it applied."""
+    found: list[Occurrence] = []
+    keys = reading.stream_keys
+    present = set(keys)
+    if any(key[:1].isdigit() for key in present):
+        present.add(NUMBER_KEY)
+    numbered = compiled.index.get(NUMBER_KEY, ())
+    # Per key, only the terms whose every word occurs somewhere in the answer: most
+    # candidates fail this, and a set test is far cheaper than matching at each position.
+    viable: dict[str, list[tuple[Term, int, int]]] = {}
+    for position, key in enumerate(keys):
+        candidates = viable.get(key)
+        if candidates is None:
+            everything = compiled.index.get(key, ())
+            if numbered and key[:1].isdigit():
+                everything = (*everything, *numbered)
+            candidates = [c for c in everything if c[0].keyset <= present]
+            viable[key] = candidates
+        for term, statement, slot in candidates:
+            end = _match_at(reading, term, position)
+            if end is None:
+                continue
+            first = reading.stream[position]
+            last = reading.stream[end - 1]
+            if _quoted(reading, first, last):
+                continue  # "locked" in quotes is a word being talked about, not used
+            found.append(
+                Occurrence(
+                    statement,
+                    slot,
+                    term,
+                    first,
+                    last,
+                    reading.clause[first],
+                    term.sign,
+                    denied=_right_after_negator(reading, first),
+                )
+            )
+    _apply_negations(found, reading)
+    return found
+
+
+_QUOTES = frozenset("\"'\u201c\u201d\u2018\u2019`")
+
+
+def _quoted(reading: Reading, first: int, last: int) -> bool:
+    start, end = reading.tokens[first].start, reading.tokens[last].end
+    text = reading.text
+    return start > 0 and end < len(text) and text[start - 1] in _QUOTES and text[end] in _QUOTES
+
+
+def _right_after_negator(reading: Reading, index: int) -> bool:
+    index -= 1
+    while index >= 0 and reading.tokens[index].text in SOFT:
+        index -= 1
+    return index >= 0 and reading.tokens[index].kind is Kind.NEG
+
+
+def _apply_negations(found: list[Occurrence], reading: Reading) -> None:
+    """A negator flips the first occurrence of each statement that it governs: the next
+    one in its segment, within reach, or one whose span it sits inside."""
+    if not reading.negators or not found:
+        return
+    by_statement: dict[int, list[Occurrence]] = {}
+    for occurrence in found:
+        by_statement.setdefault(occurrence.statement, []).append(occurrence)
+    for occurrences in by_statement.values():
+        occurrences.sort(key=lambda o: (o.first, -o.last))
+        for negator in reading.negators:
+            segment = reading.segment[negator]
+            target: Occurrence | None = None
+            for occurrence in occurrences:
+                if occurrence.last < negator:
+                    continue
+                inside = occurrence.first < negator
+                reach = reading.words_between(negator, occurrence.first)
+                if inside or (
+                    reading.segment[occurrence.first] == segment and reach <= NEGATION_REACH
+                ):
+                    target = occurrence
+                break
+            if target is not None:
+                for flipped in _governed(target, occurrences, reading):
+                    flipped.sign = -flipped.sign
+                    flipped.negated = True
+
+
+def _governed(
+    target: Occurrence, occurrences: list[Occurrence], reading: Reading
+) -> list[Occurrence]:
+    """What one negator governs: the occurrence it reaches, any other term over the same
+    words, and items coordinated with it ("never return stack traces or error details")."""
+    governed = [o for o in occurrences if (o.first, o.last) == (target.first, target.last)]
+    last = target.last
+    for occurrence in occurrences:
+        if occurrence.first <= last or occurrence in governed:
+            continue
+        between = [
+            reading.tokens[i].text
+            for i in range(last + 1, occurrence.first)
+            if reading.tokens[i].is_word
+        ]
+        joined = reading.segment[occurrence.first] == reading.segment[target.first] or (
+            reading.clause[occurrence.first] == reading.clause[target.first]
+        )
+        if joined and between and set(between) <= COORDINATORS and len(between) <= 2:
+            governed.append(occurrence)
+            last = occurrence.last
+    return governed
+
+
+# -- statements per clause -------------------------------------------------------------

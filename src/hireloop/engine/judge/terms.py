@@ -1,0 +1,184 @@
+"""A question's claims compiled for matching: terms (lemma sequences with the sign they
+carry: "cannot be changed" is the negation of "can be changed"), statements of slots and
+relations, and each question's statements with the words its domain uses.
+
+:mod:`hireloop.engine.judge.occurrences` finds these terms in an answer;
+:mod:`hireloop.engine.judge.match` checks the statements clause by clause.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from hireloop.engine.language.tokens import Kind, tokenize
+from hireloop.engine.language.vocab import (
+    SOFT,
+)
+from hireloop.engine.schema import GAP, Form, Question, Statement
+
+MAX_GAP = 3  # words a "*" in a term may stand for
+NUMBER_KEY = "#number"  # "<number>" in a term: any number the candidate writes
+
+
+NUMBER_TERM = "<number>"
+_NUMBER_WORD = "zzznumberzzz"
+
+
+class TermError(ValueError):
+    """A pack term that cannot be matched (for example, made only of filler words)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A compiled term: its key sequences (split at gaps) and the sign it carries."""
+
+    text: str
+    parts: tuple[tuple[str, ...], ...]
+    sign: int
+    keyset: frozenset[str] = frozenset()  # every key of every part
+
+    @property
+    def first_key(self) -> str:
+        return self.parts[0][0]
+
+    @property
+    def words(self) -> int:
+        return sum(len(part) for part in self.parts)
+
+
+def compile_term(text: str) -> list[Term]:
+    """The term's compiled forms: hyphenated words match joined and split ("trade-off",
+    "tradeoff", "trade off")."""
+    variants = [text]
+    if "-" in text:
+        variants.append(text.replace("-", ""))
+    compiled: list[Term] = []
+    for variant in variants:
+        parts: list[tuple[str, ...]] = []
+        negations = 0
+        for chunk in variant.split(f" {GAP} "):
+            keys: list[str] = []
+            for token in tokenize(chunk.replace(NUMBER_TERM, f" {_NUMBER_WORD} ")):
+                if token.text == _NUMBER_WORD:
+                    keys.append(NUMBER_KEY)
+                    continue
+                if token.kind is Kind.NEG:
+                    negations += 1
+                elif token.is_word and token.text not in SOFT:
+                    keys.append(token.key)
+            if keys:
+                parts.append(tuple(keys))
+        if not parts:
+            raise TermError(f"term {text!r} has no words to match once filler words are dropped")
+        keyset = frozenset(key for part in parts for key in part)
+        term = Term(text, tuple(parts), -1 if negations % 2 else 1, keyset)
+        if term not in compiled:
+            compiled.append(term)
+    return compiled
+
+
+class Relation(Enum):
+    NONE = "none"
+    SUBJECT = "subject"
+    ORDER = "order"
+    CAUSE = "cause"
+
+
+@dataclass(frozen=True)
+class CompiledStatement:
+    index: int
+    id: str
+    text: str
+    slot_names: tuple[str, ...]
+    slots: tuple[tuple[Term, ...], ...]
+    relation: Relation
+    # SUBJECT: (subject slot,); ORDER / CAUSE: (first slot, second slot)
+    relation_slots: tuple[int, ...]
+    sign: int  # -1 for a statement that says something is NOT so
+    contradicts: str | None  # set on misconceptions
+
+    @property
+    def is_misconception(self) -> bool:
+        return self.contradicts is not None
+
+
+def compile_form(
+    index: int, statement: Statement, form: Form, contradicts: str | None
+) -> CompiledStatement:
+    names = tuple(form.slots)
+    slots = tuple(
+        tuple(term for text in form.slots[name] for term in compile_term(text)) for name in names
+    )
+    relation: Relation = Relation.NONE
+    relation_slots: tuple[int, ...] = ()
+    if form.order is not None:
+        relation = Relation.ORDER
+        relation_slots = (names.index(form.order[0]), names.index(form.order[1]))
+    elif form.cause is not None:
+        relation = Relation.CAUSE
+        relation_slots = (names.index(form.cause[0]), names.index(form.cause[1]))
+    elif form.subject is not None:
+        relation = Relation.SUBJECT
+        relation_slots = (names.index(form.subject),)
+    return CompiledStatement(
+        index=index,
+        id=statement.id,
+        text=statement.text,
+        slot_names=names,
+        slots=slots,
+        relation=relation,
+        relation_slots=relation_slots,
+        sign=-1 if form.negated else 1,
+        contradicts=contradicts,
+    )
+
+
+@dataclass(frozen=True)
+class CompiledQuestion:
+    """A question ready to match answers against."""
+
+    question: Question
+    statements: tuple[CompiledStatement, ...]  # claims first, then misconceptions
+    # first key -> (term, statement index, slot index), longest terms first
+    index: dict[str, tuple[tuple[Term, int, int], ...]]
+    # (statement, slot) pairs that name an entity something is said of
+    entity_slots: frozenset[tuple[int, int]]
+    term_keys: frozenset[str]  # every key of every term: the question's vocabulary
+    question_keys: frozenset[str]  # the content keys of the question and follow-up text
+    domain_keys: frozenset[str]  # the skill's vocabulary (every key of its packs' terms)
+
+
+def compile_question(
+    question: Question, domain_keys: frozenset[str] = frozenset()
+) -> CompiledQuestion:
+    statements: list[CompiledStatement] = []
+    sources: list[tuple[Statement, str | None]] = [(c, None) for c in question.claims]
+    sources += [(m, m.contradicts) for m in question.misconceptions]
+    for source, contradicts in sources:
+        for form in source.forms:
+            statements.append(compile_form(len(statements), source, form, contradicts))
+    entries: dict[str, list[tuple[Term, int, int]]] = {}
+    keys: set[str] = set()
+    for statement in statements:
+        for slot_index, terms in enumerate(statement.slots):
+            for term in terms:
+                entries.setdefault(term.first_key, []).append((term, statement.index, slot_index))
+                keys.update(key for part in term.parts for key in part)
+    entity_slots = frozenset(
+        (s.index, s.relation_slots[0]) for s in statements if s.relation is Relation.SUBJECT
+    )
+    question_keys = frozenset(
+        t.key
+        for t in tokenize(f"{question.text} {question.followup}")
+        if t.is_word and t.text not in SOFT
+    )
+    return CompiledQuestion(
+        question=question,
+        statements=tuple(statements),
+        index={k: tuple(sorted(v, key=lambda e: -e[0].words)) for k, v in entries.items()},
+        entity_slots=entity_slots,
+        term_keys=frozenset(keys),
+        question_keys=question_keys,
+        domain_keys=domain_keys | frozenset(keys),
+    )
