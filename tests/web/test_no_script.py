@@ -12,7 +12,7 @@ from playwright.async_api import Browser, expect
 
 from tests.factories import PASSWORD, auth, job_payload
 from tests.live_server import live_server, server_env
-from tests.web.browser import ARTIFACTS, CHROMIUM, create_recruiter, log_in
+from tests.web.browser import ARTIFACTS, CHROMIUM, check_page, create_recruiter, log_in, new_page
 
 pytestmark = [
     pytest.mark.browser,
@@ -59,6 +59,7 @@ async def test_withdrawing_without_javascript_goes_through_a_confirmation_page(
         await expect(page.get_by_text("Stillwater will no longer consider you")).to_be_visible()
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         await page.screenshot(path=str(ARTIFACTS / "confirm-page-no-js.png"), full_page=True)
+        await _check_with_axe(browser, base, await page.content())
         await page.get_by_role("link", name="Cancel").click()
         await expect(page.get_by_role("heading", name="My applications")).to_be_visible()
         await expect(page.get_by_text("Interview scheduled")).to_be_visible()
@@ -68,3 +69,15 @@ async def test_withdrawing_without_javascript_goes_through_a_confirmation_page(
         await expect(page.get_by_text("Application withdrawn.")).to_be_visible()
         await expect(page.get_by_text("Withdrawn", exact=True)).to_be_visible()
         await context.close()
+
+
+async def _check_with_axe(browser: Browser, base: str, html: str) -> None:
+    """axe runs as a script, which this page never gets: the same HTML is served again, at
+    the same origin (so its stylesheets apply), to a page that has axe, and checked there."""
+    context, page = await new_page(browser)
+    snapshot = f"{base}/confirm-snapshot-for-axe"
+    await page.route(snapshot, lambda route: route.fulfill(body=html, content_type="text/html"))
+    await page.goto(snapshot)
+    await expect(page.get_by_role("heading", level=1)).to_contain_text("Withdraw")
+    await check_page(page, "confirm-page-no-js")
+    await context.close()
