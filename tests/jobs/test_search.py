@@ -10,6 +10,7 @@ posting came first for "python", an Android posting first for "Go Backend".
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pytest
@@ -17,6 +18,8 @@ from httpx import AsyncClient
 
 from hireloop.auth.models import UserRole
 from hireloop.jobs import search
+from hireloop.jobs.search_words import SearchWord
+from hireloop.jobs.word_frequencies import WordFrequencies
 from tests.factories import create_job, create_staff_user
 
 JOBS = "/api/v1/job-postings"
@@ -108,13 +111,39 @@ EXPECTED: list[tuple[str, list[str], set[str]]] = [
 ]
 
 
-@pytest.fixture(params=["few matches", "many matches"])
-def tier_reading(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Both ways a tier is read: its few matches ordered directly, or (as when a word is
-    common) newest first through the whole list. The order must not depend on which."""
+@pytest.fixture(params=["few matches", "many matches", "common words", "stale statistics"])
+def tier_reading(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Every way a tier is read: its few matches ordered directly; (as when a word is
+    common) newest first through the whole list; or, when the statistics call its words
+    common, newest first among the newest postings only, falling back to the others when
+    those hold too few (as when the statistics are stale: here they claim every word is
+    in every posting). The order must not depend on which."""
     if request.param == "many matches":
         monkeypatch.setattr(search, "RARE_TIER_MATCHES", 0)
-    return str(request.param)
+    if request.param in ("common words", "stale statistics"):
+        monkeypatch.setattr(search, "word_frequencies", _every_word_everywhere)
+    if request.param == "stale statistics":
+        monkeypatch.setattr(search, "MAX_RECENT_ROWS", 1)
+    newest_reads: list[int] = []
+    newest_of = search._newest_of
+
+    def counted(*args: Any) -> Any:
+        newest_reads.append(1)
+        return newest_of(*args)
+
+    monkeypatch.setattr(search, "_newest_of", counted)
+    yield str(request.param)
+    # The statistics decide whether the newest postings are read first.
+    assert bool(newest_reads) == (request.param in ("common words", "stale statistics"))
+
+
+class _EveryWordEverywhere(WordFrequencies):
+    def postings_with_all(self, column: str, words: Iterable[SearchWord]) -> float:
+        return self.postings
+
+
+async def _every_word_everywhere(session: object) -> WordFrequencies:
+    return _EveryWordEverywhere(postings=1_000_000)
 
 
 @pytest.fixture
