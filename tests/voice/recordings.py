@@ -95,4 +95,6 @@ def webm_claiming(seconds: float) -> bytes:
         element(b"\x2a\xd7\xb1", (1_000_000).to_bytes(3, "big"))
         + element(b"\x44\x89", struct.pack(">d", seconds * 1000)),
     )
-    return header + b"\x18\x53\x80\x67\x01\xff\xff\xff\xff\xff\xff\xff" + info
+    tracks_and_cluster = b"\x16\x54\xae\x6b\x80" + b"\x1f\x43\xb6\x75\x80"
+    segment = b"\x18\x53\x80\x67\x01\xff\xff\xff\xff\xff\xff\xff"
+    return header + segment + info + tracks_and_cluster

@@ -75,9 +75,12 @@ class OpenAISpeech:
             )
         except (openai.OpenAIError, httpx.HTTPError) as exc:
             raise _unavailable("transcribe", exc) from None
-        text = getattr(reply, "text", reply if isinstance(reply, str) else None)
+        # JSON was asked for: a bare string is a server that ignored it (an HTML error
+        # page, a proxy's text), never taken for the candidate's words.
+        text = None if isinstance(reply, str) else getattr(reply, "text", None)
         if not isinstance(text, str):
-            raise SpeechUnavailable(_SORRY)
+            log.warning("speech_server_unusable_reply", action="transcribe")
+            raise SpeechUnavailable(_SORRY, headers={"Retry-After": "2"})
         return Transcript(text=text.strip(), seconds=time.monotonic() - started)
 
     async def speak(self, text: str) -> AsyncIterator[bytes]:
