@@ -248,6 +248,14 @@ class Settings(BaseSettings):
         description="the speech server's `/v1` URL, e.g. `http://127.0.0.1:8000/v1`",
         json_schema_extra={"doc_default": "OpenAI"},
     )
+    speech_transcription_base_url: str | None = Field(
+        default=None,
+        description=(
+            "another server for transcription only (e.g. vLLM or Speaches beside a "
+            "speech-only Kokoro-FastAPI); same key"
+        ),
+        json_schema_extra={"doc_default": "`HIRELOOP_SPEECH_BASE_URL`"},
+    )
     speech_api_key: SecretStr | None = Field(
         default=None,
         description="required for api.openai.com; local servers usually ignore it",
@@ -430,7 +438,8 @@ class Settings(BaseSettings):
 
     @property
     def retention_enabled(self) -> bool:
-        return any(
+        # A speech server leaves recordings to delete on their dates.
+        return self.speech_enabled or any(
             days is not None
             for days in (
                 self.retention_transcript_days,

@@ -145,3 +145,13 @@ async def test_the_candidate_can_switch_to_typing_at_any_point(
     )
     assert typed.status_code == 200, typed.text
     assert "input" not in typed.json()["answer"]["metadata"]
+
+
+async def test_the_candidate_notice_says_a_speech_server_hears_voice_answers(
+    client: AsyncClient, settings: Settings
+) -> None:
+    notice = (await client.get("/api/v1/consent-notice")).json()
+    voice = [s for s in notice["sections"] if s["key"] == "voice"]
+    assert voice, notice
+    assert "speech server (at 127.0.0.1)" in voice[0]["text"]
+    assert "deleted once you confirm its transcript" in voice[0]["text"]

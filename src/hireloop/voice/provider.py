@@ -56,10 +56,17 @@ class OpenAISpeech:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         key = settings.speech_api_key.get_secret_value() if settings.speech_api_key else None
-        self.client = openai.AsyncOpenAI(
+        self.client = self._client(key, settings.speech_base_url)
+        # Transcription may live on a server of its own (speech-only servers such as
+        # Kokoro-FastAPI; transcription-only ones such as vLLM).
+        other = settings.speech_transcription_base_url
+        self.transcriber = self._client(key, other) if other else self.client
+
+    def _client(self, key: str | None, base_url: str | None) -> openai.AsyncOpenAI:
+        return openai.AsyncOpenAI(
             api_key=key or "not-needed",
-            base_url=settings.speech_base_url,
-            timeout=settings.speech_timeout_seconds,
+            base_url=base_url,
+            timeout=self.settings.speech_timeout_seconds,
             max_retries=1,
         )
 
@@ -67,7 +74,7 @@ class OpenAISpeech:
         started = time.monotonic()
         language = self.settings.speech_language
         try:
-            reply = await self.client.audio.transcriptions.create(
+            reply = await self.transcriber.audio.transcriptions.create(
                 file=(file_name, data, content_type),
                 model=self.settings.speech_transcription_model,
                 response_format="json",
@@ -98,6 +105,8 @@ class OpenAISpeech:
 
     async def aclose(self) -> None:
         await self.client.close()
+        if self.transcriber is not self.client:
+            await self.transcriber.close()
 
 
 _SORRY = (
