@@ -32,6 +32,7 @@ async def test_a_spoken_answer_is_transcribed_corrected_and_judged_on_the_confir
     assert started["answer_mode"] == "voice"
     detail = await client.get(f"/api/v1/interviews/{interview_id}", headers=auth(token))
     assert detail.json()["voice_offered"] is True
+    assert detail.json()["answer_mode"] == "voice"  # stored, not only answered
 
     spoken = await client.get(
         f"/api/v1/interviews/{interview_id}/messages/{question_id}/speech", headers=auth(token)

@@ -11,8 +11,8 @@ candidate who accepted "the built-in judge" is asked again once a language model
 from __future__ import annotations
 
 import hashlib
-from urllib.parse import urlsplit
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from hireloop.config import Settings
 

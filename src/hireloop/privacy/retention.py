@@ -93,19 +93,23 @@ class PurgePlan:
 
     def lines(self) -> list[str]:
         """One line per item, ids and dates only (the output may end up in logs)."""
-        return [
-            f"transcript of interview {t.interview_id} (application {t.application_id}, "
-            f"closed {t.closed_at:%Y-%m-%d}): {t.messages} messages"
-            for t in self.transcripts
-        ] + [
-            f"resume {r.resume_id} (candidate {r.candidate_id}, "
-            f"uploaded {r.uploaded_at:%Y-%m-%d})" + ("" if r.storage_key else ", no file")
-            for r in self.resumes
-        ] + [
-            f"recording {a.voice_answer_id} (interview {a.interview_id}, "
-            f"recorded {a.recorded_at:%Y-%m-%d})"
-            for a in self.audio
-        ]
+        return (
+            [
+                f"transcript of interview {t.interview_id} (application {t.application_id}, "
+                f"closed {t.closed_at:%Y-%m-%d}): {t.messages} messages"
+                for t in self.transcripts
+            ]
+            + [
+                f"resume {r.resume_id} (candidate {r.candidate_id}, "
+                f"uploaded {r.uploaded_at:%Y-%m-%d})" + ("" if r.storage_key else ", no file")
+                for r in self.resumes
+            ]
+            + [
+                f"recording {a.voice_answer_id} (interview {a.interview_id}, "
+                f"recorded {a.recorded_at:%Y-%m-%d})"
+                for a in self.audio
+            ]
+        )
 
 
 def retention_summary(settings: Settings) -> str:

@@ -15,7 +15,8 @@ from datetime import timedelta
 
 import structlog
 from fastapi import UploadFile
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hireloop.auth.models import User
@@ -192,17 +193,21 @@ async def choose_mode(
     """The mode chosen at the start: voice when offered, typing otherwise."""
     if wanted is not AnswerMode.voice or not settings.speech_enabled:
         return
-    # The start's rows may not carry the posting loaded: read it (from the identity map
-    # when it is there).
+    # The start may write its rows outside the unit of work (write_together) and may not
+    # carry the posting loaded: read the posting, and write the mode with a statement.
     job = (
         await session.get(JobPosting, interview.job_posting_id)
         if interview.job_posting_id
         else None
     )
-    if voice_offered(settings, job):
-        if interview.answer_mode is not AnswerMode.voice:
-            interview.answer_mode = AnswerMode.voice
-            await session.flush()
+    if voice_offered(settings, job) and interview.answer_mode is not AnswerMode.voice:
+        await session.execute(
+            update(Interview)
+            .where(Interview.id == interview.id)
+            .values(answer_mode=AnswerMode.voice)
+            .execution_options(synchronize_session=False)
+        )
+        set_committed_value(interview, "answer_mode", AnswerMode.voice)
 
 
 async def switch_mode(
