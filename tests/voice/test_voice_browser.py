@@ -83,8 +83,6 @@ async def test_a_voice_interview_in_the_browser(
     )
     with live_server(env) as (base, _process):
         context, page = await new_page(browser)
-        page.on("console", lambda m: print("CONSOLE", m.text))
-        page.on("response", lambda r: print("RESP", r.status, r.url))
         await log_in(page, base, email)
         await page.goto(f"{base}/interviews/{interview_id}")
         await page.get_by_label("By voice", exact=False).check()
