@@ -419,13 +419,16 @@ class Settings(BaseSettings):
                 "HIRELOOP_AI_API_KEY is required when HIRELOOP_AI_PROVIDER=openai talks to "
                 "api.openai.com; set HIRELOOP_AI_BASE_URL for a local or self-hosted server"
             )
-        if self.speech_provider == "openai" and not self.speech_base_url:
-            if self.speech_api_key is None:
-                raise ValueError(
-                    "HIRELOOP_SPEECH_API_KEY is required when HIRELOOP_SPEECH_PROVIDER=openai "
-                    "talks to api.openai.com; set HIRELOOP_SPEECH_BASE_URL for a self-hosted "
-                    "speech server"
-                )
+        if (
+            self.speech_provider == "openai"
+            and not self.speech_base_url
+            and self.speech_api_key is None
+        ):
+            raise ValueError(
+                "HIRELOOP_SPEECH_API_KEY is required when HIRELOOP_SPEECH_PROVIDER=openai "
+                "talks to api.openai.com; set HIRELOOP_SPEECH_BASE_URL for a self-hosted "
+                "speech server"
+            )
         if not self.ai_model.strip():
             raise ValueError("HIRELOOP_AI_MODEL must name a model")
         return self

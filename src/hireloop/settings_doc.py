@@ -1,8 +1,9 @@
 """The settings reference, generated from ``Settings`` so it cannot drift from the code.
 
-``hireloop settings --markdown --group core`` (and ``--group ai``, ``--group speech``) print the README's
-configuration tables; ``make docs`` (``python -m hireloop.settings_doc README.md``)
-rewrites them in place, and ``tests/test_readme.py`` fails when the README differs.
+``hireloop settings --markdown --group core`` (and ``--group ai``, ``--group speech``)
+print the README's configuration tables; ``make docs`` (``python -m hireloop.settings_doc
+README.md``) rewrites them in place, and ``tests/test_readme.py`` fails when the README
+differs.
 """
 
 from __future__ import annotations

@@ -75,7 +75,7 @@ async def test_a_spoken_answer_is_transcribed_corrected_and_judged_on_the_confir
 async def test_an_unchanged_transcript_is_recorded_as_not_edited(
     client: AsyncClient, app: Any, recordings: Recordings, fake_speech: FakeSpeech
 ) -> None:
-    token, _, started, question_id = await voice_interview(client, app)
+    token, _, started, _ = await voice_interview(client, app)
     draft = (await upload(client, token, started["id"], recordings.read("ogg"), "audio/ogg")).json()
     answered = await confirm(client, token, started["id"], draft["id"], "  " + draft["transcript"])
     assert answered.status_code == 200, answered.text

@@ -194,7 +194,11 @@ async def _audio_due(session: AsyncSession, settings: Settings, now: datetime) -
         .where(VoiceAnswer.storage_key.is_not(None), due)
         .order_by(VoiceAnswer.created_at, VoiceAnswer.id)
     )
-    return [AudioItem(*row) for row in rows]
+    return [
+        AudioItem(answer_id, interview_id, recorded_at, key)
+        for answer_id, interview_id, recorded_at, key in rows
+        if key is not None
+    ]
 
 
 async def apply_purge(session: AsyncSession, settings: Settings, plan: PurgePlan) -> None:

@@ -191,7 +191,8 @@ def _peak16(pcm: bytes) -> float:
     if count == 0:
         return 0.0
     samples = struct.unpack_from(f"<{count}h", pcm)
-    return max(abs(min(samples)), max(samples)) / 32768
+    peak: int = max(abs(min(samples)), max(samples))
+    return peak / 32768
 
 
 # --- WebM / Matroska (EBML) -----------------------------------------------------------
@@ -234,7 +235,7 @@ def _element(data: bytes, offset: int) -> tuple[int, int, int]:
 
 
 def _read_webm(data: bytes) -> AudioInfo:
-    element_id, body, size = _element(data, 0)
+    _, body, size = _element(data, 0)
     if size == _UNKNOWN or body + size > len(data):
         raise _cut_off()
     doctype = b""

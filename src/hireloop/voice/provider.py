@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Final, Protocol
 
 import httpx
 import openai
@@ -23,7 +23,7 @@ from hireloop.errors import ServiceUnavailable
 
 log = structlog.get_logger(__name__)
 
-SPEECH_FORMAT = "mp3"
+SPEECH_FORMAT: Final = "mp3"
 SPEECH_CONTENT_TYPE = "audio/mpeg"
 _CHUNK = 4096
 
@@ -78,7 +78,7 @@ class OpenAISpeech:
                 file=(file_name, data, content_type),
                 model=self.settings.speech_transcription_model,
                 response_format="json",
-                **({"language": language} if language else {}),
+                language=language if language else openai.omit,
             )
         except (openai.OpenAIError, httpx.HTTPError) as exc:
             raise _unavailable("transcribe", exc) from None

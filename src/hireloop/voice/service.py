@@ -14,10 +14,10 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import structlog
-from fastapi import UploadFile
+from starlette.datastructures import UploadFile
 from sqlalchemy import select, update
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from hireloop.auth.models import User
 from hireloop.config import Settings
