@@ -156,3 +156,48 @@ async def test_the_candidate_notice_says_a_speech_server_hears_voice_answers(
     assert voice, notice
     assert "speech server (at 127.0.0.1)" in voice[0]["text"]
     assert "deleted once you confirm its transcript" in voice[0]["text"]
+
+
+async def test_recordings_count_against_the_answer_rate_limit(
+    client: AsyncClient, app: Any, settings: Settings, recordings: Recordings
+) -> None:
+    settings.answer_limit = 2
+    token, _, started, _ = await voice_interview(client, app)
+    for _ in range(2):
+        assert (await upload(client, token, started["id"], recordings.read("webm"))).status_code == 201
+    limited = await upload(client, token, started["id"], recordings.read("webm"))
+    assert limited.status_code == 429
+    assert "Retry-After" in limited.headers
+
+
+async def test_without_a_speech_server_voice_is_not_offered(
+    client: AsyncClient, app: Any, settings: Settings, recordings: Recordings
+) -> None:
+    settings.speech_provider = "none"
+    token, _, started, question_id = await voice_interview(client, app)
+    assert started["answer_mode"] == "text"  # asked for voice; typed it is
+    detail = await client.get(f"/api/v1/interviews/{started['id']}", headers=auth(token))
+    assert detail.json()["voice_offered"] is False
+    refused = await upload(client, token, started["id"], recordings.read("webm"))
+    assert refused.status_code == 503
+    assert refused.json()["code"] == "voice_not_offered"
+    spoken = await client.get(
+        f"/api/v1/interviews/{started['id']}/messages/{question_id}/speech", headers=auth(token)
+    )
+    assert spoken.status_code == 503
+
+
+async def test_a_text_only_job_offers_no_voice(
+    client: AsyncClient, app: Any, recordings: Recordings
+) -> None:
+    token, _, started, _ = await voice_interview(client, app, voice_allowed=False)
+    assert started["answer_mode"] == "text"
+    refused = await upload(client, token, started["id"], recordings.read("webm"))
+    assert refused.status_code == 503
+    assert refused.json()["code"] == "voice_not_allowed"
+    mode = await client.put(
+        f"/api/v1/interviews/{started['id']}/answer-mode",
+        json={"answer_mode": "voice"},
+        headers=auth(token),
+    )
+    assert mode.status_code == 503

@@ -50,8 +50,10 @@
   replay.addEventListener("click", function () {
     var url = base + "/questions/" + questionInput.value + "/speech";
     if (audio.src && audio.src.slice(-url.length) === url && !audio.error) {
-      audio.currentTime = 0;  // the spoken question is already here: play it again
-      audio.play();
+      audio.pause();  // the spoken question is already here: play it again from the start
+      audio.currentTime = 0;
+      var again = audio.play();
+      if (again && again.catch) again.catch(function () { say("The question could not be played: read it above."); });
     } else {
       speak(questionInput.value);
     }
