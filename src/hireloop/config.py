@@ -254,7 +254,7 @@ class Settings(BaseSettings):
             "another server for transcription only (e.g. vLLM or Speaches beside a "
             "speech-only Kokoro-FastAPI); same key"
         ),
-        json_schema_extra={"doc_default": "`HIRELOOP_SPEECH_BASE_URL`"},
+        json_schema_extra={"doc_default": "the speech base URL"},
     )
     speech_api_key: SecretStr | None = Field(
         default=None,

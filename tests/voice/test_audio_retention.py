@@ -4,6 +4,7 @@ day; the export holds a person's recordings and an erasure removes them."""
 from __future__ import annotations
 
 import io
+import uuid
 import json
 import zipfile
 from datetime import timedelta
@@ -54,7 +55,7 @@ async def test_kept_recordings_and_abandoned_drafts_go_on_their_dates(
     assert (await client.get(url, headers=auth(recruiter))).status_code == 404
     assert await _purge(app, settings, 5) == []  # nothing found twice
     async with app.state.sessionmaker() as session:
-        row = await session.get(VoiceAnswer, kept["id"])
+        row = await session.get(VoiceAnswer, uuid.UUID(kept["id"]))
         assert row is not None and row.storage_key is None  # the transcript as heard stays
 
 

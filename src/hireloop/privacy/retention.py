@@ -252,7 +252,7 @@ async def apply_purge(session: AsyncSession, settings: Settings, plan: PurgePlan
         details={
             "transcripts": len(plan.transcripts),
             "resumes": len(plan.resumes),
-            "recordings": len(plan.audio),
+            **({"recordings": len(plan.audio)} if plan.audio else {}),
         },
     )
     await session.flush()

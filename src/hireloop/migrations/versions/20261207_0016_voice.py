@@ -77,6 +77,8 @@ def downgrade() -> None:
     with op.batch_alter_table("job_postings") as batch:
         batch.drop_column("voice_allowed")
     with op.batch_alter_table("interviews") as batch:
+        # The CHECK constraint names the column: it goes first (SQLite copies the table).
+        batch.drop_constraint(op.f("ck_interviews_answermode"), type_="check")
         batch.drop_column("answer_mode")
     op.drop_index(op.f("ix_voice_answers_keep_until"), table_name="voice_answers")
     op.drop_index(op.f("ix_voice_answers_interview_id"), table_name="voice_answers")
