@@ -51,35 +51,25 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_voice_answers_keep_until"), "voice_answers", ["keep_until"], unique=False
     )
-    with op.batch_alter_table("interviews") as batch:
-        batch.add_column(
-            sa.Column(
-                "answer_mode",
-                sa.Enum(
-                    "text",
-                    "voice",
-                    name="answermode",
-                    native_enum=False,
-                    create_constraint=True,
-                    length=10,
-                ),
-                nullable=False,
-                server_default="text",
-            )
+    # Plain ADD COLUMN, never a batch copy: copying job_postings on SQLite would drop its
+    # full-text search triggers. SQLite cannot add a CHECK constraint to a table in place.
+    op.add_column(
+        "interviews",
+        sa.Column("answer_mode", sa.String(length=10), nullable=False, server_default="text"),
+    )
+    if op.get_bind().dialect.name != "sqlite":
+        op.create_check_constraint(
+            op.f("ck_interviews_answermode"), "interviews", "answer_mode IN ('text', 'voice')"
         )
-    with op.batch_alter_table("job_postings") as batch:
-        batch.add_column(
-            sa.Column("voice_allowed", sa.Boolean(), nullable=False, server_default=sa.true())
-        )
+    op.add_column(
+        "job_postings",
+        sa.Column("voice_allowed", sa.Boolean(), nullable=False, server_default=sa.true()),
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("job_postings") as batch:
-        batch.drop_column("voice_allowed")
-    with op.batch_alter_table("interviews") as batch:
-        # The CHECK constraint names the column: it goes first (SQLite copies the table).
-        batch.drop_constraint(op.f("ck_interviews_answermode"), type_="check")
-        batch.drop_column("answer_mode")
+    op.drop_column("job_postings", "voice_allowed")
+    op.drop_column("interviews", "answer_mode")  # its CHECK constraint goes with it
     op.drop_index(op.f("ix_voice_answers_keep_until"), table_name="voice_answers")
     op.drop_index(op.f("ix_voice_answers_interview_id"), table_name="voice_answers")
     op.drop_table("voice_answers")
