@@ -4,8 +4,8 @@ day; the export holds a person's recordings and an erasure removes them."""
 from __future__ import annotations
 
 import io
-import uuid
 import json
+import uuid
 import zipfile
 from datetime import timedelta
 from typing import Any

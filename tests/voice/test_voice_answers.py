@@ -164,7 +164,9 @@ async def test_recordings_count_against_the_answer_rate_limit(
     settings.answer_limit = 2
     token, _, started, _ = await voice_interview(client, app)
     for _ in range(2):
-        assert (await upload(client, token, started["id"], recordings.read("webm"))).status_code == 201
+        assert (
+            await upload(client, token, started["id"], recordings.read("webm"))
+        ).status_code == 201
     limited = await upload(client, token, started["id"], recordings.read("webm"))
     assert limited.status_code == 429
     assert "Retry-After" in limited.headers

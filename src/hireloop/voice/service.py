@@ -14,10 +14,10 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import structlog
-from starlette.datastructures import UploadFile
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
+from starlette.datastructures import UploadFile
 
 from hireloop.auth.models import User
 from hireloop.config import Settings
