@@ -373,7 +373,10 @@ def build_parser() -> argparse.ArgumentParser:
     settings.add_argument(
         "--group",
         choices=GROUPS,
-        help="only this group: ai (the language model's settings) or core (the rest)",
+        help=(
+            "only this group: ai (the language model's settings), speech (the speech "
+            "server's) or core (the rest)"
+        ),
     )
     settings.set_defaults(handler=cmd_settings, needs_settings=False)
     return parser

@@ -140,8 +140,8 @@ class Settings(BaseSettings):
         default=None,
         ge=1,
         description=(
-            "days interview audio is kept after the application closes (this version "
-            "stores no audio); unset: kept"
+            "days recorded answers kept for review (`HIRELOOP_SPEECH_KEEP_AUDIO_DAYS`) "
+            "survive once the application closes; unset: until their own date"
         ),
     )
     purge_interval_hours: int = Field(
@@ -233,6 +233,72 @@ class Settings(BaseSettings):
             '"output": 0.6}}` (replaces the table)'
         ),
         json_schema_extra={"doc_default": "a few OpenAI models"},
+    )
+
+    # Voice interviews (issue 16): any server speaking the OpenAI audio API.
+    speech_provider: Literal["none", "openai"] = Field(
+        default="none",
+        description=(
+            "`none` (text interviews only) or `openai` (any OpenAI-compatible speech server: "
+            "questions spoken, answers recorded and transcribed)"
+        ),
+    )
+    speech_base_url: str | None = Field(
+        default=None,
+        description="the speech server's `/v1` URL, e.g. `http://127.0.0.1:8000/v1`",
+        json_schema_extra={"doc_default": "OpenAI"},
+    )
+    speech_transcription_base_url: str | None = Field(
+        default=None,
+        description=(
+            "another server for transcription only (e.g. vLLM or Speaches beside a "
+            "speech-only Kokoro-FastAPI); same key"
+        ),
+        json_schema_extra={"doc_default": "the speech base URL"},
+    )
+    speech_api_key: SecretStr | None = Field(
+        default=None,
+        description="required for api.openai.com; local servers usually ignore it",
+    )
+    speech_transcription_model: str = Field(
+        default="whisper-1",
+        max_length=200,
+        description="model for `/v1/audio/transcriptions`, e.g. `Systran/faster-whisper-small`",
+    )
+    speech_model: str = Field(
+        default="tts-1", max_length=200, description="model for `/v1/audio/speech`"
+    )
+    speech_voice: str = Field(
+        default="alloy", max_length=100, description="voice the questions are spoken in"
+    )
+    speech_language: str | None = Field(
+        default=None,
+        max_length=20,
+        description="answers' language hint for transcription (ISO-639-1, e.g. `en`)",
+    )
+    speech_timeout_seconds: float = Field(
+        default=30.0, gt=0, le=600, description="per request to the speech server"
+    )
+    speech_max_bytes: int = Field(
+        default=4 * 1024 * 1024,
+        ge=1024,
+        description=(
+            "largest recorded answer accepted (413 beyond); keep it under "
+            "`HIRELOOP_MAX_UPLOAD_BYTES`"
+        ),
+        json_schema_extra={"doc_default": "4 MiB"},
+    )
+    speech_max_seconds: int = Field(
+        default=180, ge=5, le=3600, description="longest recorded answer accepted"
+    )
+    speech_keep_audio_days: int = Field(
+        default=0,
+        ge=0,
+        le=3650,
+        description=(
+            "0: a recorded answer is deleted once its transcript is confirmed; N: kept N "
+            "days so recruiters can play it"
+        ),
     )
 
     log_level: str = Field(default="INFO", description="`DEBUG`, `INFO`, `WARNING` or `ERROR`")
@@ -353,6 +419,16 @@ class Settings(BaseSettings):
                 "HIRELOOP_AI_API_KEY is required when HIRELOOP_AI_PROVIDER=openai talks to "
                 "api.openai.com; set HIRELOOP_AI_BASE_URL for a local or self-hosted server"
             )
+        if (
+            self.speech_provider == "openai"
+            and not self.speech_base_url
+            and self.speech_api_key is None
+        ):
+            raise ValueError(
+                "HIRELOOP_SPEECH_API_KEY is required when HIRELOOP_SPEECH_PROVIDER=openai "
+                "talks to api.openai.com; set HIRELOOP_SPEECH_BASE_URL for a self-hosted "
+                "speech server"
+            )
         if not self.ai_model.strip():
             raise ValueError("HIRELOOP_AI_MODEL must name a model")
         return self
@@ -365,7 +441,8 @@ class Settings(BaseSettings):
 
     @property
     def retention_enabled(self) -> bool:
-        return any(
+        # A speech server leaves recordings to delete on their dates.
+        return self.speech_enabled or any(
             days is not None
             for days in (
                 self.retention_transcript_days,
@@ -373,6 +450,14 @@ class Settings(BaseSettings):
                 self.retention_audio_days,
             )
         )
+
+    @property
+    def speech_enabled(self) -> bool:
+        return self.speech_provider != "none"
+
+    @property
+    def audio_directory(self) -> Path:
+        return self.data_dir / "audio"
 
     @property
     def resume_directory(self) -> Path:

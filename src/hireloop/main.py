@@ -32,6 +32,8 @@ from hireloop.ratelimit import create_rate_limiter
 from hireloop.resumes.router import router as resumes_router
 from hireloop.security import install_security
 from hireloop.users.router import router as users_router
+from hireloop.voice.provider import close_speech_providers
+from hireloop.voice.router import router as voice_router
 from hireloop.web.app import install_web
 
 API_PREFIX = "/api/v1"
@@ -71,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 yield
         finally:
             await close_providers()  # a language model's HTTP connections, if any
+            await close_speech_providers()
             await app.state.rate_limiter.aclose()
             await engine.dispose()
 
@@ -93,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         jobs_router,
         applications_router,
         interviews_router,
+        voice_router,
         users_router,
         resumes_router,
         self_identification_router,

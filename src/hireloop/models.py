@@ -17,6 +17,7 @@ from hireloop.interviews.models import (
 from hireloop.jobs.models import JobPosting, JobStatus
 from hireloop.privacy.models import ApplicationOutcome
 from hireloop.resumes.models import Resume
+from hireloop.voice.models import VoiceAnswer
 
 __all__ = [
     "Application",
@@ -40,4 +41,5 @@ __all__ = [
     "User",
     "UserRole",
     "UserStatus",
+    "VoiceAnswer",
 ]

@@ -1,8 +1,9 @@
 """The settings reference, generated from ``Settings`` so it cannot drift from the code.
 
-``hireloop settings --markdown --group core`` (and ``--group ai``) print the README's
-configuration tables; ``make docs`` (``python -m hireloop.settings_doc README.md``)
-rewrites them in place, and ``tests/test_readme.py`` fails when the README differs.
+``hireloop settings --markdown --group core`` (and ``--group ai``, ``--group speech``)
+print the README's configuration tables; ``make docs`` (``python -m hireloop.settings_doc
+README.md``) rewrites them in place, and ``tests/test_readme.py`` fails when the README
+differs.
 """
 
 from __future__ import annotations
@@ -20,13 +21,15 @@ from pydantic.fields import FieldInfo
 
 from hireloop.config import Settings
 
-Group = Literal["core", "ai"]
-GROUPS: tuple[Group, ...] = ("core", "ai")
+Group = Literal["core", "ai", "speech"]
+GROUPS: tuple[Group, ...] = ("core", "ai", "speech")
 
 
 def group_of(name: str) -> Group:
-    """The language-model settings are documented beside the model section."""
-    return "ai" if name.startswith("ai_") else "core"
+    """The language-model and speech settings are documented beside their sections."""
+    if name.startswith("ai_"):
+        return "ai"
+    return "speech" if name.startswith("speech_") else "core"
 
 
 def env_name(name: str, field: FieldInfo) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from hireloop.config import Settings
 
@@ -48,6 +49,26 @@ def judge_text(settings: Settings) -> str:
     return (
         "An automated judge built into Hireloop compares each answer with the points a good "
         "answer to that question makes; every point credited is quoted from your answer."
+    )
+
+
+def voice_text(settings: Settings) -> str:
+    """Who hears a spoken answer, when this server offers voice interviews ('' when not)."""
+    if not settings.speech_enabled:
+        return ""
+    host = urlsplit(settings.speech_base_url).hostname if settings.speech_base_url else None
+    server = f"at {host}" if host else "OpenAI's, api.openai.com"
+    kept = (
+        f"the recording is kept {settings.speech_keep_audio_days} days so recruiters can "
+        "listen to it, then deleted"
+        if settings.speech_keep_audio_days
+        else "the recording is deleted once you confirm its transcript"
+    )
+    return (
+        f"If you answer by voice, your recordings are sent to a speech server ({server}) "
+        "that turns them into text, and each question's text is sent to it to be spoken. "
+        f"You check and may correct every transcript before it is your answer; {kept}. "
+        "You can type instead at any time."
     )
 
 
@@ -91,6 +112,8 @@ def notice_version(settings: Settings) -> str:
     facts = "\n".join(
         (judge_text(settings), retention_text(settings), human_alternative_text(settings))
     )
+    if settings.speech_enabled:  # unchanged versions for servers without voice
+        facts += "\n" + voice_text(settings)
     return f"{NOTICE_WORDING}.{hashlib.sha256(facts.encode()).hexdigest()[:8]}"
 
 
@@ -109,6 +132,11 @@ def build_notice(settings: Settings) -> Notice:
             "How it is assessed",
             judge_text(settings) + " The score is advice: a recruiter, a person, decides on "
             "your application, and can read your whole transcript.",
+        ),
+        *(
+            [NoticeSection("voice", "Voice answers", voice_text(settings))]
+            if settings.speech_enabled
+            else []
         ),
         NoticeSection(
             "who",

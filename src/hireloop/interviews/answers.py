@@ -94,10 +94,12 @@ async def submit_answer(
     stream: QuestionStream | None = None,
     *,
     question_id: uuid.UUID | None = None,
+    answer_meta: dict[str, Any] | None = None,
 ) -> TurnResult:
     """Take the answer to the open question; return it with the next question, or with
     the closing message when the interview ends. ``stream`` sees the next question word by
-    word while it is worded (before the turn is written)."""
+    word while it is worded (before the turn is written). ``answer_meta`` is stored with
+    the answer (e.g. that it was spoken, and whether its transcript was edited)."""
     interview = await owned_interview(session, user, interview_id, settings)
     opened = await _open_turn(session, interview, idempotency_key, question_id)
     if isinstance(opened, TurnResult):
@@ -119,6 +121,7 @@ async def submit_answer(
         resume=await ai.resume_summary(session, interview) if with_model else None,
         deadline=ai.turn_deadline(settings),
         stream=stream,
+        answer_meta=answer_meta or {},
     )
     if with_model:
         await commit_before_slow_call(session)  # the model judges and words next
@@ -222,6 +225,7 @@ class _TurnInputs:
     resume: ResumeSummary | None
     deadline: float  # when the turn's model calls must be done (time.monotonic())
     stream: QuestionStream | None  # where the next question is shown as it is worded
+    answer_meta: dict[str, Any]  # stored with the answer as given
 
 
 async def _decide(inputs: _TurnInputs) -> _Turn:
@@ -264,6 +268,7 @@ async def _decide(inputs: _TurnInputs) -> _Turn:
             "evaluation": evaluation.model_dump(mode="json"),
             "engine": evaluated.answered_by,
             **evaluated.metadata(),
+            **inputs.answer_meta,
         },
         idempotency_key=inputs.idempotency_key,
         created_at=now,

@@ -29,6 +29,13 @@ class MessageType(StrEnum):
     ai_closing = "ai_closing"
 
 
+class AnswerMode(StrEnum):
+    """How the candidate answers: typing, or speaking with a transcript they confirm."""
+
+    text = "text"
+    voice = "voice"
+
+
 class Interview(UUIDPrimaryKey, Timestamps, Base):
     __tablename__ = "interviews"
 
@@ -59,6 +66,10 @@ class Interview(UUIDPrimaryKey, Timestamps, Base):
     cost_usd: Mapped[Decimal | None] = mapped_column(Numeric(12, 6))
     # False once a model reply came without token usage: the cost is then unknown (null).
     ai_usage_known: Mapped[bool | None] = mapped_column(Boolean)
+    # Chosen before the start; switches to text whenever the candidate types instead.
+    answer_mode: Mapped[AnswerMode] = enum_column(
+        AnswerMode, length=10, default=AnswerMode.text, server_default=AnswerMode.text.value
+    )
 
     job_posting: Mapped[JobPosting | None] = relationship(lazy="raise")
     # Declared so the unit of work inserts the application before its interview.

@@ -38,6 +38,7 @@ from hireloop.interviews.schemas import (
 )
 from hireloop.interviews.service import TurnResult
 from hireloop.ratelimit import limit_answers, limit_interview_starts
+from hireloop.voice import service as voice
 
 log = structlog.get_logger(__name__)
 
@@ -131,11 +132,15 @@ async def start_interview(
       or accept it here with `consent_notice_version`; otherwise 428 `consent_required`
       with `notice_version` and `notice_url`. An old version → 409
       `notice_version_outdated`. (Operators can turn the requirement off.)
+    - `answer_mode`: `voice` is granted when the server has a speech server and the job
+      allows voice; otherwise the interview is typed (the response says which).
     """
-    result = await start.start_interview(session, user, data, settings_of(request))
+    settings = settings_of(request)
+    result = await start.start_interview(session, user, data, settings)
     if not result.created:
         response.status_code = status.HTTP_200_OK
     interview = result.interview
+    await voice.choose_mode(session, interview, data.answer_mode, settings)
     return InterviewStartResponse(
         **InterviewRead.model_validate(interview).model_dump(),
         session=session_read(result.session, interview, user),
@@ -176,6 +181,7 @@ async def get_interview(
         session=session_read(row, interview, user) if row else None,
         progress=reads.progress_of(repository.engine_state(row), settings) if row else None,
         current_question=message_read(current, interview, user) if current else None,
+        voice_offered=voice.voice_offered(settings, interview.job_posting),
     )
 
 
@@ -212,10 +218,10 @@ async def answer_question(
         settings,
         question_id=data.question_id,
     )
-    return _turn_response(result, user, settings)
+    return turn_response(result, user, settings)
 
 
-def _turn_response(result: TurnResult, user: User, settings: Settings) -> AnswerResponse:
+def turn_response(result: TurnResult, user: User, settings: Settings) -> AnswerResponse:
     interview = result.interview
     state = repository.engine_state(result.state)
     nxt = result.next_message
@@ -270,7 +276,7 @@ async def answer_question_streamed(
         data,
         data.idempotency_key or idempotency_key,
         settings,
-        lambda result: _turn_response(result, user, settings).model_dump_json(),
+        lambda result: turn_response(result, user, settings).model_dump_json(),
     )
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, StringConstraints, model_validator
 
 from hireloop.engine.schema import Difficulty
-from hireloop.interviews.models import InterviewStatus, MessageType
+from hireloop.interviews.models import AnswerMode, InterviewStatus, MessageType
 
 STANDALONE_EXAMPLE: dict[str, JsonValue] = {"role_type": "python"}
 ANSWER_MAX_CHARS = 5000
@@ -41,6 +41,14 @@ class InterviewStartRequest(BaseModel):
         description=(
             "accept the candidate notice (GET /api/v1/consent-notice) with this start: its "
             "current version; needed once, unless the notice was accepted already"
+        ),
+    )
+    answer_mode: AnswerMode = Field(
+        default=AnswerMode.text,
+        description=(
+            "`voice` to hear the questions and answer by speaking (granted when the server "
+            "has a speech server and the job allows it; the response's `answer_mode` says "
+            "which), `text` to type"
         ),
     )
 
@@ -99,6 +107,10 @@ class InterviewRead(BaseModel):
     total_tokens_used: int
     cost_usd: Decimal | None
     created_at: datetime
+    answer_mode: AnswerMode = Field(
+        default=AnswerMode.text,
+        description="`voice`: questions spoken, answers recorded; `text`: typed",
+    )
 
 
 class InterviewStartResponse(InterviewRead):
@@ -151,6 +163,10 @@ class InterviewDetail(InterviewRead):
     session: SessionRead | None
     progress: Progress | None
     current_question: MessageRead | None = None  # the question awaiting an answer
+    voice_offered: bool = Field(
+        default=False,
+        description="whether this interview can be taken by voice (speech server and job allow it)",
+    )
 
 
 class InterviewList(BaseModel):

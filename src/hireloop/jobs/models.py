@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hireloop.db import Base, JSONType, Timestamps, UUIDPrimaryKey, enum_column
@@ -66,6 +66,8 @@ class JobPosting(UUIDPrimaryKey, Timestamps, Base):
     salary_max: Mapped[int | None] = mapped_column(Integer)
     salary_currency: Mapped[str] = mapped_column(String(3), default="USD")
     status: Mapped[JobStatus] = enum_column(JobStatus, default=JobStatus.active)
+    # False: text answers only, even when the server has a speech server (issue 16).
+    voice_allowed: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     owner_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )

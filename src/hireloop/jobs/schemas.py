@@ -32,6 +32,12 @@ class JobPostingBase(BaseModel):
     salary_min: int | None = Field(default=None, ge=0, le=10_000_000)
     salary_max: int | None = Field(default=None, ge=0, le=10_000_000)
     salary_currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    voice_allowed: bool = Field(
+        default=True,
+        description=(
+            "candidates may answer by voice when the server has a speech server; false: text only"
+        ),
+    )
 
     @field_validator("required_skills")
     @classmethod
@@ -72,6 +78,7 @@ class JobPostingUpdate(BaseModel):
     salary_min: int | None = Field(default=None, ge=0, le=10_000_000)
     salary_max: int | None = Field(default=None, ge=0, le=10_000_000)
     salary_currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    voice_allowed: bool | None = None
     status: JobStatus | None = None
 
 
@@ -96,6 +103,7 @@ class JobPostingRead(JobPostingSummary):
     salary_min: int | None
     salary_max: int | None
     salary_currency: str
+    voice_allowed: bool
     owner_id: uuid.UUID | None
     created_at: datetime
     updated_at: datetime

@@ -35,6 +35,8 @@ from hireloop.interviews.models import (
 )
 from hireloop.resumes.models import Resume
 from hireloop.resumes.storage import ResumeStorage
+from hireloop.voice.models import VoiceAnswer
+from hireloop.voice.storage import AudioStorage
 
 RowsOf = Callable[[uuid.UUID], ColumnElement[bool]]
 
@@ -80,6 +82,10 @@ def resume_store(settings: Settings) -> FileStore:
     return ResumeStorage(settings.resume_directory)
 
 
+def audio_store(settings: Settings) -> FileStore:
+    return AudioStorage.of(settings)
+
+
 SOURCES: tuple[PersonalData, ...] = (
     PersonalData("account", User, own(User.id), hidden=("password_hash", "token_generation")),
     PersonalData("signed_out_sessions", RevokedSession, own(RevokedSession.user_id)),
@@ -96,6 +102,13 @@ SOURCES: tuple[PersonalData, ...] = (
         own(Resume.candidate_id),
         file_column="storage_key",
         store=resume_store,
+    ),
+    PersonalData(
+        "voice_answers",
+        VoiceAnswer,
+        of_interviews(VoiceAnswer.interview_id),
+        file_column="storage_key",
+        store=audio_store,
     ),
     PersonalData("audit_entries_about_you", AuditEntry, own(AuditEntry.person_id)),
     PersonalData("consents", Consent, own(Consent.user_id)),

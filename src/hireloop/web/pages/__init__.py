@@ -15,6 +15,7 @@ from hireloop.web.pages import (
     privacy,
     profile,
     recruiter,
+    voice,
 )
 
 PAGE_ROUTERS: tuple[APIRouter, ...] = (
@@ -22,6 +23,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     jobs.router,
     candidate.router,
     interviews.router,
+    voice.router,
     recruiter.router,
     profile.router,
     bias_report.router,

@@ -19,7 +19,9 @@ from hireloop.errors import Conflict, DomainError, InvalidInput, PreconditionReq
 from hireloop.interviews import reads as interviews
 from hireloop.interviews import start
 from hireloop.interviews.briefing import briefing_for
+from hireloop.interviews.models import AnswerMode
 from hireloop.interviews.schemas import InterviewStartRequest
+from hireloop.voice import service as voice
 from hireloop.web.confirmation import ConfirmPage, is_confirmed, withdraw_question
 from hireloop.web.forms import read_form
 from hireloop.web.pages.privacy import consent_context, consent_needed
@@ -65,12 +67,13 @@ async def start_job_interview(
         )
     except ValidationError:
         return redirect(NOTICE_URL + "?next=/applications", notice="consent_first")
+    settings = settings_of(request)
     try:
-        result = await start.start_interview(
-            session, user, data, settings_of(request), ConsentMethod.page
-        )
+        result = await start.start_interview(session, user, data, settings, ConsentMethod.page)
     except PreconditionRequired:
         return redirect(NOTICE_URL + "?next=/applications", notice="consent_first")
+    wanted = AnswerMode.voice if form.get("answer_mode") == "voice" else AnswerMode.text
+    await voice.choose_mode(session, result.interview, wanted, settings)
     return redirect(f"/interviews/{result.interview.id}")
 
 

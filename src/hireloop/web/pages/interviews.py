@@ -23,6 +23,7 @@ from hireloop.interviews.models import Interview, InterviewStatus, MessageType
 from hireloop.interviews.schemas import ANSWER_MAX_CHARS, AnswerCreate
 from hireloop.interviews.service import NOT_AUTHORIZED, TurnResult
 from hireloop.interviews.streaming import stream_turn
+from hireloop.voice import service as voice
 from hireloop.web.confirmation import ConfirmPage, finish_question, is_confirmed
 from hireloop.web.forms import read_form
 from hireloop.web.pages.privacy import consent_context, consent_needed
@@ -78,6 +79,13 @@ async def interview_context(
             interview.status is InterviewStatus.scheduled
             and await consent_needed(request, session, user),
         ),
+        "voice_offered": voice.voice_offered(settings, interview.job_posting),
+        # Recordings kept for review, by voice answer id: played from the transcript.
+        "kept_recordings": {
+            str(kept.id): str(kept.id)
+            for kept in await voice.voice_answers_of(session, interview.id)
+            if kept.storage_key
+        },
         "idempotency_key": str(uuid.uuid4()),
         "error": None,
         "draft": "",
@@ -92,7 +100,14 @@ async def interview_page(
     if interview.status is InterviewStatus.completed:
         return redirect(f"/interviews/{interview.id}/results")
     context = await interview_context(request, session, user, interview)
-    return render(request, "interviews/interview.html", context)
+    response = render(request, "interviews/interview.html", context)
+    if context["voice_offered"] and context["active"]:
+        # Only this page may use the microphone (every other page: none at all).
+        response.headers["permissions-policy"] = MICROPHONE_HERE
+    return response
+
+
+MICROPHONE_HERE = "camera=(), microphone=(self), geolocation=()"
 
 
 @router.post("/interviews/{interview_id}/answer", dependencies=[CsrfChecked, AnswerLimited])
@@ -131,7 +146,7 @@ async def answer(
             data,
             data.idempotency_key,
             settings,
-            lambda result: json.dumps(_page_turn(result, interview_id, settings)),
+            lambda result: json.dumps(page_turn(result, interview_id, settings)),
         )
     turn = await answers.submit_answer(
         session,
@@ -148,11 +163,11 @@ async def answer(
             f"/interviews/{interview_id}/results" if done else f"/interviews/{interview_id}"
         )
     return JSONResponse(
-        _page_turn(turn, interview_id, settings), headers={"Cache-Control": "no-store"}
+        page_turn(turn, interview_id, settings), headers={"Cache-Control": "no-store"}
     )
 
 
-def _page_turn(turn: TurnResult, interview_id: uuid.UUID, settings: Settings) -> dict[str, Any]:
+def page_turn(turn: TurnResult, interview_id: uuid.UUID, settings: Settings) -> dict[str, Any]:
     """What the page's script needs after a turn."""
     progress = reads.progress_of(repository.engine_state(turn.state), settings)
     nxt = turn.next_message

@@ -49,7 +49,7 @@ async def my_postings(request: Request, session: SessionDep, user: PageRecruiter
 
 def _form_values(job: JobPosting | None) -> dict[str, str]:
     if job is None:
-        return {"salary_currency": "USD"}
+        return {"salary_currency": "USD", "voice_allowed": "True"}
     values = {field: getattr(job, field) for field in JOB_FIELDS}
     values["required_skills"] = ", ".join(job.required_skills or [])
     return {k: "" if v is None else str(getattr(v, "value", v)) for k, v in values.items()}
@@ -66,6 +66,7 @@ def _parse_job_form(form: FormData) -> dict[str, Any]:
         skill.strip() for skill in form.get("required_skills", "").split(",") if skill.strip()
     ]
     data["salary_currency"] = (data.get("salary_currency") or "").upper()
+    data["voice_allowed"] = form.get("voice_allowed") == "true"  # an unticked box sends nothing
     return data
 
 

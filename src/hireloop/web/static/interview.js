@@ -17,6 +17,7 @@
   var button = document.getElementById("send-answer");
   var keyInput = form.querySelector('input[name="idempotency_key"]');
   var questionInput = form.querySelector('input[name="question_id"]');
+  var voiceInput = form.querySelector('input[name="voice_answer_id"]');
   var csrf = document.querySelector('meta[name="csrf-token"]').getAttribute("content");
   var canStream = !!(window.ReadableStream && window.TextDecoder);
   var sending = false;
@@ -191,6 +192,8 @@
     item.id = "current-question";
     item.setAttribute("data-message-id", q.id);
     questionInput.value = q.id;
+    if (voiceInput) voiceInput.value = "";
+    document.dispatchEvent(new CustomEvent("hireloop:question", { detail: q }));
     announcer.textContent = "Question " + data.progress.question_number + ": " + q.text;
     textarea.focus();
   }
@@ -242,14 +245,17 @@
 
   function send(text, sent, pending) {
     var body = new FormData(form);
-    return fetch(form.action, {
+    // A transcript from voice.js is confirmed as that recording's answer (JSON reply).
+    var spoken = voiceInput && voiceInput.value;
+    var url = spoken ? form.action.replace(/\/answer$/, "/voice-answers/" + spoken + "/confirm") : form.action;
+    return fetch(url, {
       method: "POST",
       body: body,
       credentials: "same-origin",
       headers: {
         "X-Requested-With": "fetch",
         "X-CSRF-Token": csrf,
-        "Accept": canStream ? "text/event-stream" : "application/json"
+        "Accept": canStream && !spoken ? "text/event-stream" : "application/json"
       }
     }).then(function (response) {
       var type = response.headers.get("content-type") || "";

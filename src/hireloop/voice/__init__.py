@@ -1,0 +1,1 @@
+"""Voice interviews: questions spoken, answers recorded, transcribed and confirmed (issue 16)."""
