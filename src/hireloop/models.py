@@ -15,8 +15,10 @@ from hireloop.interviews.models import (
     MessageType,
 )
 from hireloop.jobs.models import JobPosting, JobStatus
+from hireloop.outbox.models import OutboxAttempt, OutboxMessage
 from hireloop.privacy.models import ApplicationOutcome
 from hireloop.resumes.models import Resume
+from hireloop.webhooks.models import WebhookEndpoint, WebhookSubscription
 
 __all__ = [
     "Application",
@@ -34,10 +36,14 @@ __all__ = [
     "JobPosting",
     "JobStatus",
     "MessageType",
+    "OutboxAttempt",
+    "OutboxMessage",
     "Resume",
     "RevokedSession",
     "SelfIdentification",
     "User",
     "UserRole",
     "UserStatus",
+    "WebhookEndpoint",
+    "WebhookSubscription",
 ]
