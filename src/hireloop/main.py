@@ -35,6 +35,7 @@ from hireloop.resumes.router import router as resumes_router
 from hireloop.security import install_security
 from hireloop.users.router import router as users_router
 from hireloop.web.app import install_web
+from hireloop.webhooks.router import router as webhooks_router
 
 API_PREFIX = "/api/v1"
 
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         me_router,
         privacy_admin_router,
         audit_router,
+        webhooks_router,
     ):
         api.include_router(router)
     app.include_router(api)

@@ -24,6 +24,7 @@ from hireloop.webhooks import outbound, signing
 from hireloop.webhooks.models import WebhookEndpoint, WebhookSubscription
 
 CHANNEL = "webhook"
+GONE = 410  # Standard Webhooks: the receiver asks to be switched off
 
 
 def body_of(payload: dict[str, object]) -> bytes:
@@ -68,19 +69,26 @@ async def deliver(delivery: Delivery, context: ChannelContext) -> Outcome:
     except ValueError:
         return Outcome.failed("not a webhook endpoint id")
     async with context.sessionmaker() as session:
-        endpoint = await session.get(WebhookEndpoint, endpoint_id)
+        found = (
+            await session.execute(
+                select(WebhookEndpoint.url, WebhookEndpoint.secret, WebhookEndpoint.enabled).where(
+                    WebhookEndpoint.id == endpoint_id
+                )
+            )
+        ).first()
         await session.rollback()
-    if endpoint is None:
+    if found is None:
         return Outcome.failed("the endpoint was deleted")
-    if not endpoint.enabled:
+    url, secret, enabled = found
+    if not enabled:
         return Outcome.failed("the endpoint is switched off")
     settings = context.settings
     try:
-        target = await outbound.resolve(endpoint.url, settings.webhook_allowed_networks)
+        target = await outbound.resolve(url, settings.webhook_allowed_networks)
     except outbound.UnsafeURL as error:
         return Outcome.retry(f"refused: {error}")
     body = body_of(delivery.payload)
-    headers = signing.headers(endpoint.secret, str(delivery.event_id), int(time.time()), body)
+    headers = signing.headers(secret, str(delivery.event_id), int(time.time()), body)
     try:
         response = await outbound.post(target, body, headers, settings)
     except TimeoutError:
@@ -90,9 +98,12 @@ async def deliver(delivery: Delivery, context: ChannelContext) -> Outcome:
     code = response.status_code
     if 200 <= code < 300:
         return Outcome.delivered(code)
+    if code == GONE:
+        return Outcome.failed(f"HTTP {GONE}: the receiver wants no more deliveries", code)
     if 300 <= code < 400:
         return Outcome.retry(f"HTTP {code}: redirects are not followed", code)
-    return Outcome.retry(f"HTTP {code}: {response.body_excerpt[:200]}".strip(), code)
+    said = " ".join(response.body_excerpt[:200].split())
+    return Outcome.retry(f"HTTP {code} {said}".strip(), code, response.retry_after)
 
 
 async def after_attempt(
@@ -115,11 +126,14 @@ async def after_attempt(
     now = utcnow()
     endpoint.failure_streak += 1
     endpoint.failing_since = endpoint.failing_since or now
-    if endpoint.failure_streak >= context.settings.webhook_disable_after_failures:
+    gone = outcome.status_code == GONE
+    if gone or endpoint.failure_streak >= context.settings.webhook_disable_after_failures:
         endpoint.enabled = False
         endpoint.disabled_at = now
         endpoint.disabled_reason = (
-            f"Switched off automatically after {endpoint.failure_streak} failed deliveries "
+            "Switched off automatically: the receiver answered 410 Gone."
+            if gone
+            else f"Switched off automatically after {endpoint.failure_streak} failed attempts "
             f"in a row since {endpoint.failing_since:%Y-%m-%d %H:%M} UTC. "
             f"Last error: {outcome.reason or 'unknown'}"
         )[:500]

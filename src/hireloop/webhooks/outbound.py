@@ -51,6 +51,7 @@ class Response:
     status_code: int
     body_excerpt: str  # the start of what the receiver said (for the delivery log)
     latency_ms: int
+    retry_after: float | None  # the Retry-After header, in seconds, when it gave one
 
 
 def _unwrapped(address: Address) -> Address:
@@ -166,4 +167,10 @@ async def post(
                 break
     latency_ms = round((time.perf_counter() - clock) * 1000)
     excerpt = bytes(received[:300]).decode("utf-8", "replace")
-    return Response(response.status_code, excerpt, latency_ms)
+    return Response(response.status_code, excerpt, latency_ms, _seconds(response.headers))
+
+
+def _seconds(headers: httpx.Headers) -> float | None:
+    """Retry-After as a number of seconds (the HTTP-date form is ignored)."""
+    value = headers.get("retry-after", "").strip()
+    return float(value) if value.isdigit() else None

@@ -15,6 +15,7 @@ from hireloop.web.pages import (
     privacy,
     profile,
     recruiter,
+    webhooks,
 )
 
 PAGE_ROUTERS: tuple[APIRouter, ...] = (
@@ -28,4 +29,5 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     privacy.router,
     my_data.router,
     admin.router,
+    webhooks.router,
 )
