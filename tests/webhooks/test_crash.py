@@ -71,6 +71,5 @@ async def the_message(app: Any) -> OutboxMessage:
     # A short session each time: an open SQLite transaction would block the server.
     async with app.state.sessionmaker() as session:
         message = await session.scalar(select(OutboxMessage))
-        await session.rollback()
     assert message is not None
     return message

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import uuid
 from collections import Counter
 from typing import Any
 
@@ -124,9 +125,9 @@ async def test_a_change_that_rolls_back_sends_nothing(
     application_id = made["application"]["id"]
     for commit in (False, True):
         async with maker() as session:
-            candidate = await session.get(User, made["user"]["id"])
+            candidate = await session.get(User, uuid.UUID(made["user"]["id"]))
             assert candidate is not None
-            await applications.withdraw(session, candidate, application_id)
+            await applications.withdraw(session, candidate, uuid.UUID(application_id))
             await (session.commit() if commit else session.rollback())
         await deliver(app)
         if not commit:

@@ -28,7 +28,6 @@ PRIVATE_URLS = [
     "http://[::ffff:127.0.0.1]/",
     "http://[::ffff:7f00:1]/",
     "http://localhost/",
-    "http://LOCALHOST./",
     "http://169.254.169.254/latest/meta-data/",
     "http://[fe80::1]/",
     "http://0.0.0.0/",
@@ -43,6 +42,15 @@ PRIVATE_URLS = [
     "http://[2002:7f00:1::]/",  # 6to4 around 127.0.0.1
     "http://[fc00::1]/",
 ]
+SPELLINGS_OF_127_0_0_1 = {
+    "http://127.1/",
+    "http://2130706433/",
+    "http://0x7f000001/",
+    "http://017700000001/",
+    "http://[::ffff:127.0.0.1]/",
+    "http://[::ffff:7f00:1]/",
+    "http://localhost/",
+}
 NOT_HTTP = [
     "file:///etc/passwd",
     "ftp://example.com/",
@@ -61,6 +69,11 @@ async def test_private_addresses_are_refused(url: str) -> None:
         await outbound.resolve(url, [])
 
 
+async def test_a_name_that_does_not_resolve_is_refused() -> None:
+    with pytest.raises(outbound.UnsafeURL, match="cannot be resolved"):
+        await outbound.resolve("http://no.such.host.invalid/", [])
+
+
 @pytest.mark.parametrize("url", NOT_HTTP + WITH_CREDENTIALS + MALFORMED)
 def test_only_plain_http_urls_pass(url: str) -> None:
     with pytest.raises(outbound.UnsafeURL):
@@ -73,6 +86,7 @@ def test_the_allow_list_opens_exactly_what_it_names() -> None:
     assert outbound.permitted(ip_address("::ffff:127.0.0.1"), allowed)
     assert not outbound.permitted(ip_address("127.0.0.2"), allowed)
     assert not outbound.permitted(ip_address("::1"), allowed)
+    assert not outbound.permitted(ip_address("2002:7f00:1::"), allowed)  # 6to4, not local
     assert not outbound.permitted(ip_address("169.254.169.254"), allowed)
     assert outbound.permitted(ip_address("93.184.215.14"), [])
 
@@ -80,8 +94,10 @@ def test_the_allow_list_opens_exactly_what_it_names() -> None:
 async def test_registration_refuses_each_bad_url_in_plain_words(
     client: AsyncClient, app: Any, admin: str
 ) -> None:
-    # The test settings allow 127.0.0.1 only: the rest of 127/8 and ::1 stay refused.
-    for url in [*PRIVATE_URLS[4:], *NOT_HTTP, *WITH_CREDENTIALS, "http://127.0.0.2/"]:
+    # The test settings allow 127.0.0.1 (in any spelling); the rest of 127/8, ::1 and the
+    # other private ranges stay refused.
+    still_private = [url for url in PRIVATE_URLS if url not in SPELLINGS_OF_127_0_0_1]
+    for url in [*still_private, *NOT_HTTP, *WITH_CREDENTIALS, "http://127.0.0.2/"]:
         response = await client.post(
             "/api/v1/admin/webhooks",
             json={"url": url, "events": ["application.created"]},

@@ -194,8 +194,7 @@ async def _start_job_linked(
         application=application,
         ahead=ahead,
     )
-    await events.interview_started(session, interview)
-    await events.application_status_changed(session, application, previous)
+    await events.interview_started(session, interview, application, previous)
     _log_started(result, job_linked=True)
     return result
 

@@ -19,7 +19,7 @@ from hireloop.applications.models import Application, ApplicationStatus
 from hireloop.engine.results import ResultsData
 from hireloop.interviews.models import Interview
 from hireloop.jobs.models import JobPosting, JobStatus
-from hireloop.outbox.service import Event, emit
+from hireloop.outbox.service import Event, emit, emit_many
 
 
 class EventType(StrEnum):
@@ -49,13 +49,20 @@ async def application_created(session: AsyncSession, application: Application) -
     return await emit(session, EventType.application_created, data)
 
 
-async def application_status_changed(
-    session: AsyncSession, application: Application, previous: ApplicationStatus
-) -> Event | None:
+def _status_changed(application: Application, previous: ApplicationStatus) -> Event | None:
     if application.status is previous:
         return None
     data = _application(application) | {"previous_status": previous.value}
-    return await emit(session, EventType.application_status_changed, data)
+    return Event(EventType.application_status_changed, data)
+
+
+async def application_status_changed(
+    session: AsyncSession, application: Application, previous: ApplicationStatus
+) -> Event | None:
+    event = _status_changed(application, previous)
+    if event is not None:
+        await emit_many(session, [event])
+    return event
 
 
 def _interview(interview: Interview) -> dict[str, Any]:
@@ -68,11 +75,23 @@ def _interview(interview: Interview) -> dict[str, Any]:
     }
 
 
-async def interview_started(session: AsyncSession, interview: Interview) -> Event | None:
-    if interview.application_id is None:
-        return None
-    data = _interview(interview) | {"started_at": _iso(interview.started_at)}
-    return await emit(session, EventType.interview_started, data)
+async def interview_started(
+    session: AsyncSession,
+    interview: Interview,
+    application: Application | None = None,
+    previous: ApplicationStatus | None = None,
+) -> list[Event]:
+    """``interview.started``, and the application's move (from ``previous``) with it, in
+    one statement: this is on the interview start's hot path."""
+    events: list[Event] = []
+    if interview.application_id is not None:
+        data = _interview(interview) | {"started_at": _iso(interview.started_at)}
+        events.append(Event(EventType.interview_started, data))
+    if application is not None and previous is not None:
+        moved = _status_changed(application, previous)
+        events += [moved] if moved is not None else []
+    await emit_many(session, events)
+    return events
 
 
 def results_summary(results: ResultsData) -> dict[str, Any]:

@@ -12,13 +12,32 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Sequence
 
 import httpx
-from sqlalchemy import String, cast, insert, literal, select, update
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    Uuid,
+    cast,
+    func,
+    insert,
+    literal,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hireloop.db import utcnow
-from hireloop.outbox import ChannelContext, Delivery, Event, Outcome, register_channel, subscribe
+from hireloop.outbox import (
+    ChannelContext,
+    Delivery,
+    Event,
+    Outcome,
+    register_channel,
+    subscribe_batch,
+)
 from hireloop.outbox.models import AttemptOutcome, MessageStatus, OutboxMessage
 from hireloop.webhooks import outbound, signing
 from hireloop.webhooks.models import WebhookEndpoint, WebhookSubscription
@@ -31,23 +50,44 @@ def body_of(payload: dict[str, object]) -> bytes:
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-async def fan_out(session: AsyncSession, event: Event) -> None:
-    """Queue ``event`` for every enabled endpoint that listens to it."""
+def destination_of(endpoint_id: uuid.UUID) -> str:
+    """An endpoint's id as its messages name it (32 hex digits, on every database)."""
+    return endpoint_id.hex
+
+
+def _destination_column() -> ColumnElement[str]:
+    # SQLite stores a UUID as 32 hex digits, PostgreSQL prints it with dashes.
+    return func.replace(cast(WebhookEndpoint.id, String), "-", "")
+
+
+async def fan_out(session: AsyncSession, events: Sequence[Event]) -> None:
+    """Queue ``events`` for every enabled endpoint that listens to each, in one statement."""
     now = utcnow()
+    rows = [
+        select(
+            literal(event.id, Uuid()).label("event_id"),
+            literal(event.type, String()).label("event_type"),
+            literal(event.envelope(), OutboxMessage.payload.type).label("payload"),
+        )
+        for event in events
+    ]
+    emitted = (union_all(*rows) if len(rows) > 1 else rows[0]).subquery("emitted")
     subscribed = (
         select(
-            literal(event.id).label("event_id"),
+            emitted.c.event_id,
             literal(CHANNEL).label("channel"),
-            cast(WebhookEndpoint.id, String).label("destination"),
-            literal(event.type).label("event_type"),
-            literal(event.envelope(), OutboxMessage.payload.type).label("payload"),
+            _destination_column().label("destination"),
+            emitted.c.event_type,
+            emitted.c.payload,
             literal(MessageStatus.pending.value).label("status"),
             literal(0).label("attempts"),
             literal(now, OutboxMessage.next_attempt_at.type).label("next_attempt_at"),
             literal(now, OutboxMessage.created_at.type).label("created_at"),
         )
-        .join(WebhookSubscription, WebhookSubscription.endpoint_id == WebhookEndpoint.id)
-        .where(WebhookEndpoint.enabled, WebhookSubscription.event_type == event.type)
+        .select_from(emitted)
+        .join(WebhookSubscription, WebhookSubscription.event_type == emitted.c.event_type)
+        .join(WebhookEndpoint, WebhookSubscription.endpoint_id == WebhookEndpoint.id)
+        .where(WebhookEndpoint.enabled)
     )
     columns = [
         "event_id",
@@ -151,4 +191,4 @@ async def after_attempt(
 
 
 register_channel(CHANNEL, deliver, after_attempt=after_attempt)
-subscribe(fan_out)
+subscribe_batch(fan_out)

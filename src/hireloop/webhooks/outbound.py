@@ -77,8 +77,11 @@ def is_public(address: Address) -> bool:
 
 
 def permitted(address: Address, allowed: list[Network]) -> bool:
-    """Public, or in the operator's allow-list (checked as written and unwrapped)."""
-    candidates = {address, _unwrapped(address)}
+    """Public, or in the operator's allow-list (an IPv4-mapped address, which reaches the
+    IPv4 host itself, also as that address; 6to4 and Teredo ones do not)."""
+    candidates: set[Address] = {address}
+    if isinstance(address, IPv6Address) and address.ipv4_mapped is not None:
+        candidates.add(address.ipv4_mapped)
     if any(item in network for item in candidates for network in allowed):
         return True
     return is_public(address)

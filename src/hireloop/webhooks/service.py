@@ -17,7 +17,7 @@ from hireloop.db import utcnow
 from hireloop.errors import Conflict, InvalidInput, NotFound
 from hireloop.outbox import MessageStatus, OutboxAttempt, OutboxMessage, redeliver
 from hireloop.webhooks import outbound, signing
-from hireloop.webhooks.channel import CHANNEL
+from hireloop.webhooks.channel import CHANNEL, destination_of
 from hireloop.webhooks.models import WebhookEndpoint, WebhookSubscription
 from hireloop.webhooks.schemas import WebhookEndpointCreate, WebhookEndpointUpdate
 
@@ -130,7 +130,7 @@ async def delete_endpoint(session: AsyncSession, admin: User, endpoint_id: uuid.
         update(OutboxMessage)
         .where(
             OutboxMessage.channel == CHANNEL,
-            OutboxMessage.destination == str(endpoint_id),
+            OutboxMessage.destination == destination_of(endpoint_id),
             OutboxMessage.status == MessageStatus.pending,
         )
         .values(
@@ -149,7 +149,9 @@ async def list_deliveries(
 ) -> tuple[list[OutboxMessage], dict[int, list[OutboxAttempt]], int]:
     """An endpoint's deliveries, newest first, with each one's attempts (oldest first)."""
     await get_endpoint(session, endpoint_id)
-    mine = (OutboxMessage.channel == CHANNEL) & (OutboxMessage.destination == str(endpoint_id))
+    mine = (OutboxMessage.channel == CHANNEL) & (
+        OutboxMessage.destination == destination_of(endpoint_id)
+    )
     total = await session.scalar(select(func.count()).where(mine)) or 0
     messages = list(
         await session.scalars(
@@ -178,7 +180,11 @@ async def redeliver_message(
     """Queue a delivery again (same event id and body) as a new delivery."""
     endpoint = await get_endpoint(session, endpoint_id)
     message = await session.get(OutboxMessage, message_id)
-    if message is None or message.channel != CHANNEL or message.destination != str(endpoint_id):
+    if (
+        message is None
+        or message.channel != CHANNEL
+        or message.destination != destination_of(endpoint_id)
+    ):
         raise NotFound(f"Delivery {message_id} of this endpoint not found")
     if not endpoint.enabled:
         raise Conflict(
