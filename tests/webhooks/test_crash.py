@@ -64,7 +64,9 @@ async def test_sigkill_mid_delivery_loses_no_event(
                 break
             await asyncio.sleep(0.1)
     assert set(hook.ids()) == {str(event.id)}
-    assert message.status is MessageStatus.delivered and message.attempts == 2
+    # At least once: the attempt cut off by the kill, then one (or, on a machine so busy
+    # that an attempt outlived its short lease, more) after the restart.
+    assert message.status is MessageStatus.delivered and message.attempts >= 2
 
 
 async def the_message(app: Any) -> OutboxMessage:

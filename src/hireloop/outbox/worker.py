@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import structlog
@@ -111,15 +112,19 @@ async def attempt(delivery: Delivery, context: ChannelContext) -> Outcome:
         return Outcome.retry(f"sender error: {type(error).__name__}")
 
 
+@dataclass(frozen=True)
+class Attempted:
+    delivery: Delivery
+    outcome: Outcome
+    started_at: datetime
+    latency_ms: int
+
+
 async def record(
-    maker: async_sessionmaker[AsyncSession],
-    settings: Settings,
-    delivery: Delivery,
-    outcome: Outcome,
-    started_at: datetime,
-    latency_ms: int,
+    session: AsyncSession, settings: Settings, done: Attempted, context: ChannelContext
 ) -> None:
     """Log the attempt and move the message on: delivered, due again later, or failed."""
+    delivery, outcome = done.delivery, done.outcome
     now = utcnow()
     error = outcome.reason[:ERROR_LENGTH] if outcome.reason else None
     values: dict[str, object] = {"last_error": error}
@@ -137,44 +142,39 @@ async def record(
         if outcome.kind is AttemptOutcome.retry:
             values["last_error"] = (
                 f"gave up after {delivery.attempt} attempts over "
-                f"{settings.outbox_retry_hours} h; last: {error}"
+                f"{settings.outbox_retry_hours:g} h; last: {error}"
             )[:ERROR_LENGTH]
-    async with maker() as session:
-        session.add(
-            OutboxAttempt(
-                message_id=delivery.message_id,
-                number=delivery.attempt,
-                started_at=started_at,
-                latency_ms=latency_ms,
-                outcome=outcome.kind,
-                status_code=outcome.status_code,
-                error=error,
-            )
+    session.add(
+        OutboxAttempt(
+            message_id=delivery.message_id,
+            number=delivery.attempt,
+            started_at=done.started_at,
+            latency_ms=done.latency_ms,
+            outcome=outcome.kind,
+            status_code=outcome.status_code,
+            error=error,
         )
-        # Only the holder of this attempt's lease moves the message on.
-        await session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.id == delivery.message_id,
-                OutboxMessage.attempts == delivery.attempt,
-                OutboxMessage.status == MessageStatus.pending,
-            )
-            .values(**values)
+    )
+    # Only the holder of this attempt's lease moves the message on.
+    await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == delivery.message_id,
+            OutboxMessage.attempts == delivery.attempt,
+            OutboxMessage.status == MessageStatus.pending,
         )
-        sender = channel(delivery.channel)
-        if sender is not None and sender.after_attempt is not None:
-            await sender.after_attempt(session, delivery, outcome, ChannelContext(settings, maker))
-        await session.commit()
+        .values(**values)
+    )
+    sender = channel(delivery.channel)
+    if sender is not None and sender.after_attempt is not None:
+        await sender.after_attempt(session, delivery, outcome, context)
 
 
-async def _attempt_and_record(
-    maker: async_sessionmaker[AsyncSession], settings: Settings, delivery: Delivery
-) -> AttemptOutcome:
+async def _timed_attempt(delivery: Delivery, context: ChannelContext) -> Attempted:
     started_at = utcnow()
     clock = time.perf_counter()
-    outcome = await attempt(delivery, ChannelContext(settings, maker))
+    outcome = await attempt(delivery, context)
     latency_ms = round((time.perf_counter() - clock) * 1000)
-    await record(maker, settings, delivery, outcome, started_at, latency_ms)
     log.info(
         "outbox_attempt",
         channel=delivery.channel,
@@ -184,13 +184,22 @@ async def _attempt_and_record(
         status_code=outcome.status_code,
         latency_ms=latency_ms,
     )
-    return outcome.kind
+    return Attempted(delivery, outcome, started_at, latency_ms)
 
 
 async def work_once(maker: async_sessionmaker[AsyncSession], settings: Settings) -> int:
-    """Claim one batch and attempt it concurrently; the number of messages attempted."""
+    """Claim one batch, attempt it concurrently, record the outcomes in one transaction
+    (one write per batch, not per message: SQLite has one writer); the number attempted.
+    A crash before that commit leaves the batch to be attempted again (at least once)."""
     batch = await claim(maker, settings, settings.outbox_batch_size)
-    await asyncio.gather(*(_attempt_and_record(maker, settings, item) for item in batch))
+    if not batch:
+        return 0
+    context = ChannelContext(settings, maker)
+    attempted = await asyncio.gather(*(_timed_attempt(item, context) for item in batch))
+    async with maker() as session:
+        for done in attempted:
+            await record(session, settings, done, context)
+        await session.commit()
     return len(batch)
 
 
