@@ -16,9 +16,11 @@ Writing (in a service, with the request's session; nothing here commits)::
     outbox.enqueue(session, channel="email", destination="a@b.example",
                    payload={...}, person_id=user.id)
 
-``emit`` announces a domain event to every subscriber (``subscribe``); the webhooks turn it
-into one message per enabled endpoint that listens to the event. ``enqueue`` writes one
-message for one channel directly.
+``emit`` announces a domain event to every subscriber (``subscribe``; ``emit_many`` several
+events of one change, which ``subscribe_batch`` subscribers write in one statement); the
+webhooks turn each into one message per enabled endpoint that listens to the event (no
+write at all when none does). ``enqueue`` writes one message for one channel directly.
+The events and their payloads are in ``outbox/events.py``.
 
 Adding a channel (e.g. ``email``): in its own module
 
