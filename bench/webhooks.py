@@ -188,11 +188,15 @@ async def _admin_token(base: str, env: dict[str, str]) -> str:
         return str(login.json()["access_token"])
 
 
-async def added_latency(rounds: int, candidates: int, concurrency: int) -> None:
+async def added_latency(
+    rounds: int, candidates: int, concurrency: int, *, server_worker: bool = True
+) -> None:
     db_url = database_url("hireloop_bench_webhook_latency")
     receiver = Receiver()
     await receiver.start()
-    with server_process(db_url, extra_env=ALLOW_LOCAL) as (base, _process):
+    extra = {**ALLOW_LOCAL, "HIRELOOP_OUTBOX_WORKER_IN_SERVER": str(server_worker).lower()}
+    print(f"in-server worker: {'on (delivers meanwhile)' if server_worker else 'off'}")
+    with server_process(db_url, extra_env=extra) as (base, _process):
         env = {**os.environ, "DATABASE_URL": db_url, "HIRELOOP_LOG_LEVEL": "WARNING"}
         admin = await _admin_token(base, env)
         async with httpx.AsyncClient(base_url=base, timeout=60) as client:
@@ -269,11 +273,23 @@ def main() -> None:
     parser.add_argument("--candidates", type=int, default=40)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--only", choices=("delivery", "latency"))
+    parser.add_argument(
+        "--no-server-worker",
+        action="store_true",
+        help="latency: the server only writes the events (a `hireloop worker` would send them)",
+    )
     args = parser.parse_args()
     if args.only != "latency":
         asyncio.run(delivery_rate(args.events))
     if args.only != "delivery":
-        asyncio.run(added_latency(args.rounds, args.candidates, args.concurrency))
+        asyncio.run(
+            added_latency(
+                args.rounds,
+                args.candidates,
+                args.concurrency,
+                server_worker=not args.no_server_worker,
+            )
+        )
 
 
 if __name__ == "__main__":
