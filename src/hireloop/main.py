@@ -25,6 +25,8 @@ from hireloop.interviews.router import router as interviews_router
 from hireloop.interviews.sweeper import idle_sweeper
 from hireloop.jobs.router import router as jobs_router
 from hireloop.logging import RequestIdMiddleware, configure_logging
+from hireloop.outbox.channels import load_channels
+from hireloop.outbox.worker import outbox_worker
 from hireloop.privacy.router import admin_router as privacy_admin_router
 from hireloop.privacy.router import me_router
 from hireloop.privacy.scheduler import retention_purger
@@ -35,6 +37,7 @@ from hireloop.users.router import router as users_router
 from hireloop.voice.provider import close_speech_providers
 from hireloop.voice.router import router as voice_router
 from hireloop.web.app import install_web
+from hireloop.webhooks.router import router as webhooks_router
 
 API_PREFIX = "/api/v1"
 
@@ -55,6 +58,7 @@ def _freeze_startup_objects() -> None:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_json)
+    load_channels()  # every outbox channel registers its sender and event subscribers
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -69,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             async with (
                 idle_sweeper(app.state.sessionmaker, settings),
                 retention_purger(app.state.sessionmaker, settings),
+                outbox_worker(app.state.sessionmaker, settings),
             ):
                 yield
         finally:
@@ -105,6 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         me_router,
         privacy_admin_router,
         audit_router,
+        webhooks_router,
     ):
         api.include_router(router)
     app.include_router(api)

@@ -15,9 +15,11 @@ from hireloop.interviews.models import (
     MessageType,
 )
 from hireloop.jobs.models import JobPosting, JobStatus
+from hireloop.outbox.models import OutboxAttempt, OutboxMessage
 from hireloop.privacy.models import ApplicationOutcome
 from hireloop.resumes.models import Resume
 from hireloop.voice.models import VoiceAnswer
+from hireloop.webhooks.models import WebhookEndpoint, WebhookSubscription
 
 __all__ = [
     "Application",
@@ -35,6 +37,8 @@ __all__ = [
     "JobPosting",
     "JobStatus",
     "MessageType",
+    "OutboxAttempt",
+    "OutboxMessage",
     "Resume",
     "RevokedSession",
     "SelfIdentification",
@@ -42,4 +46,6 @@ __all__ = [
     "UserRole",
     "UserStatus",
     "VoiceAnswer",
+    "WebhookEndpoint",
+    "WebhookSubscription",
 ]

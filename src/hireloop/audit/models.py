@@ -35,6 +35,10 @@ class AuditAction(StrEnum):
     retention_purged = "retention.purged"
     bias_report_exported = "bias_report.exported"
     human_review_handled = "human_review.handled"
+    webhook_created = "webhook.created"
+    webhook_updated = "webhook.updated"
+    webhook_deleted = "webhook.deleted"
+    webhook_redelivered = "webhook.redelivered"
 
 
 class AuditEntry(UUIDPrimaryKey, Base):

@@ -35,6 +35,7 @@ from hireloop.interviews.models import (
     InterviewStatus,
     MessageType,
 )
+from hireloop.outbox import events
 
 CLOSING_TEXT = (
     "Thank you, that's the end of the interview. Your answers have been saved and your "
@@ -266,8 +267,11 @@ async def write_completion(
             ApplicationStatus.interview_scheduled,
             ApplicationStatus.interview_in_progress,
         ):
+            previous = application.status
             application.status = ApplicationStatus.interview_completed
+            await events.application_status_changed(session, application, previous)
     await session.flush()
+    await events.interview_completed(session, interview, results)
     return closing
 
 

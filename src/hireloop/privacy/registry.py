@@ -33,6 +33,7 @@ from hireloop.interviews.models import (
     InterviewMessage,
     InterviewSession,
 )
+from hireloop.outbox.models import OutboxMessage
 from hireloop.resumes.models import Resume
 from hireloop.resumes.storage import ResumeStorage
 from hireloop.voice.models import VoiceAnswer
@@ -114,6 +115,8 @@ SOURCES: tuple[PersonalData, ...] = (
     PersonalData("consents", Consent, own(Consent.user_id)),
     PersonalData("human_review_requests", HumanReviewRequest, own(HumanReviewRequest.candidate_id)),
     PersonalData("self_identification", SelfIdentification, own(SelfIdentification.user_id)),
+    # Messages addressed to the person (emails) still waiting or kept in the delivery log.
+    PersonalData("messages_to_you", OutboxMessage, own(OutboxMessage.person_id)),
 )
 
 # Tables that refer to users, applications or interviews but hold nothing about the

@@ -16,6 +16,7 @@ from hireloop.web.pages import (
     profile,
     recruiter,
     voice,
+    webhooks,
 )
 
 PAGE_ROUTERS: tuple[APIRouter, ...] = (
@@ -30,4 +31,5 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     privacy.router,
     my_data.router,
     admin.router,
+    webhooks.router,
 )
