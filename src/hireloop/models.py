@@ -14,6 +14,7 @@ from hireloop.interviews.models import (
     InterviewStatus,
     MessageType,
 )
+from hireloop.invitations.models import DigestedInterview, Invitation
 from hireloop.jobs.models import JobPosting, JobStatus
 from hireloop.privacy.models import ApplicationOutcome
 from hireloop.resumes.models import Resume
@@ -26,11 +27,13 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Consent",
+    "DigestedInterview",
     "HumanReviewRequest",
     "Interview",
     "InterviewMessage",
     "InterviewSession",
     "InterviewStatus",
+    "Invitation",
     "JobPosting",
     "JobStatus",
     "MessageType",

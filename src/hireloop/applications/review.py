@@ -21,6 +21,7 @@ from hireloop.errors import Conflict, Forbidden, NotFound
 from hireloop.interviews.models import AssessmentResult, Interview, InterviewStatus
 from hireloop.jobs.models import JobPosting
 from hireloop.jobs.service import can_manage, get_posting
+from hireloop.mail import notifications
 
 S = ApplicationStatus
 # Every status move a recruiter may make. Decisions (rejected, offered) and a
@@ -136,6 +137,7 @@ async def change_status(
         interview = await session.get(Interview, application.interview_id)
         if interview is not None and interview.status is InterviewStatus.scheduled:
             interview.status = InterviewStatus.abandoned
+    await notifications.status_changed(session, application)
     await session.flush()
     loaded = await session.scalar(
         select(Application)

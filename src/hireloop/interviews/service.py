@@ -35,6 +35,7 @@ from hireloop.interviews.models import (
     InterviewStatus,
     MessageType,
 )
+from hireloop.mail import notifications
 
 CLOSING_TEXT = (
     "Thank you, that's the end of the interview. Your answers have been saved and your "
@@ -267,6 +268,8 @@ async def write_completion(
             ApplicationStatus.interview_in_progress,
         ):
             application.status = ApplicationStatus.interview_completed
+        # The candidate's email goes out with this transaction, or not at all.
+        await notifications.interview_completed(session, interview)
     await session.flush()
     return closing
 
