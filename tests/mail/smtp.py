@@ -16,7 +16,6 @@ from aiosmtpd.controller import Controller
 
 from tests.live_server import free_port
 
-
 # How long a live server may take to send (a loaded CI machine is slow).
 WAIT_SECONDS = 120.0
 

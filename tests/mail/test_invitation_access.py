@@ -10,8 +10,8 @@ from hireloop.auth.models import UserRole
 from tests.factories import auth, create_job, create_staff_user, register_candidate
 from tests.mail.conftest import deliver_all
 from tests.mail.helpers import invite, recruiter_with_job
-from tests.web.forms import staff_page_login, submit
 from tests.mail.smtp import Inbox
+from tests.web.forms import staff_page_login, submit
 
 
 async def test_only_the_postings_recruiter_or_an_admin_invites(

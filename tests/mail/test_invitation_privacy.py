@@ -49,9 +49,7 @@ async def test_invitations_are_exported_and_erased_with_the_person(
     assert [item["email"] for item in listed.json()["items"]] == ["someone.else@example.com"]
 
 
-async def test_erasing_the_recruiter_keeps_their_invitations(
-    app: Any, client: AsyncClient
-) -> None:
+async def test_erasing_the_recruiter_keeps_their_invitations(app: Any, client: AsyncClient) -> None:
     recruiter, job_id = await recruiter_with_job(app, client)
     admin = await create_staff_user(app, UserRole.admin, "Ann Admin")
     await invite(client, recruiter, job_id, "kept@example.com")

@@ -48,7 +48,8 @@ async def queue_digests(session: AsyncSession, settings: Settings) -> int:
     )
     per_recruiter: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
     for interview_id, owner_id in rows:
-        per_recruiter[owner_id].append(interview_id)
+        if owner_id is not None:  # the query keeps only owned postings
+            per_recruiter[owner_id].append(interview_id)
     if not per_recruiter:
         return 0
     now = utcnow()

@@ -34,6 +34,7 @@ from hireloop.interviews.models import (
     InterviewSession,
 )
 from hireloop.invitations.models import Invitation
+from hireloop.outbox.models import OutboxMessage
 from hireloop.resumes.models import Resume
 from hireloop.resumes.storage import ResumeStorage
 
@@ -112,6 +113,8 @@ SOURCES: tuple[PersonalData, ...] = (
     PersonalData("human_review_requests", HumanReviewRequest, own(HumanReviewRequest.candidate_id)),
     PersonalData("self_identification", SelfIdentification, own(SelfIdentification.user_id)),
     PersonalData("invitations", Invitation, invited, erase_rows=True),
+    # Messages addressed to the person (emails) still waiting or kept in the delivery log.
+    PersonalData("messages_to_you", OutboxMessage, own(OutboxMessage.person_id)),
 )
 
 # Tables that refer to users, applications or interviews but hold nothing about the

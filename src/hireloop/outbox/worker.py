@@ -1,0 +1,241 @@
+"""The outbox worker: claim due messages, hand each to its channel, record the outcome.
+
+A claim is one short transaction that leases due messages: it counts the attempt and
+moves ``next_attempt_at`` a lease ahead, so no other worker takes them while the attempt
+runs. On PostgreSQL the claim reads with ``FOR UPDATE SKIP LOCKED``: workers claiming at
+the same moment take different rows instead of waiting on each other. SQLite takes the
+write lock when a transaction begins (``db._sqlite_begin``), so claims run one at a time.
+An attempt never outlives its lease (it is cut off first), so one attempt is never made
+twice; a worker killed mid-attempt leaves the lease to run out and the message is tried
+again: at least once, with the same event id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from datetime import datetime, timedelta
+
+import structlog
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from tenacity import RetryCallState, Retrying, wait_random_exponential
+
+from hireloop.config import Settings
+from hireloop.db import utcnow
+from hireloop.outbox.channels import ChannelContext, Delivery, Outcome, channel, channel_names
+from hireloop.outbox.models import AttemptOutcome, MessageStatus, OutboxAttempt, OutboxMessage
+from hireloop.periodic import repeating
+
+log = structlog.get_logger(__name__)
+
+ERROR_LENGTH = 500
+
+
+def retry_delay(settings: Settings, attempt: int) -> float:
+    """Seconds to wait after failed attempt number ``attempt``: exponential, with jitter
+    (uniform between the base and the exponential step), at most the cap."""
+    base = settings.outbox_retry_base_seconds
+    wait = wait_random_exponential(
+        multiplier=base, max=max(base, settings.outbox_retry_max_delay_seconds), min=base
+    )
+    state = RetryCallState(Retrying(), None, (), {})
+    state.attempt_number = attempt
+    return float(wait(state))
+
+
+async def claim(
+    maker: async_sessionmaker[AsyncSession], settings: Settings, limit: int
+) -> list[Delivery]:
+    """Lease up to ``limit`` due messages of the channels this process can send."""
+    names = channel_names()
+    if not names:
+        return []
+    now = utcnow()
+    async with maker() as session:
+        ids = list(
+            await session.scalars(
+                select(OutboxMessage.id)
+                .where(
+                    OutboxMessage.status == MessageStatus.pending,
+                    OutboxMessage.next_attempt_at <= now,
+                    OutboxMessage.channel.in_(names),
+                )
+                .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        )
+        if not ids:
+            await session.rollback()
+            return []
+        lease_end = now + timedelta(seconds=settings.outbox_lease_seconds)
+        rows = await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids))
+            .values(
+                attempts=OutboxMessage.attempts + 1,
+                next_attempt_at=lease_end,
+                last_attempt_at=now,
+            )
+            .returning(
+                OutboxMessage.id,
+                OutboxMessage.event_id,
+                OutboxMessage.channel,
+                OutboxMessage.destination,
+                OutboxMessage.event_type,
+                OutboxMessage.payload,
+                OutboxMessage.attempts,
+                OutboxMessage.created_at,
+            )
+        )
+        claimed = [Delivery(*row) for row in rows]
+        await session.commit()
+    claimed.sort(key=lambda delivery: delivery.message_id)
+    return claimed
+
+
+async def attempt(delivery: Delivery, context: ChannelContext) -> Outcome:
+    """One attempt, cut off before the lease ends; a sender's exception means retry."""
+    sender = channel(delivery.channel)
+    if sender is None:
+        return Outcome.retry(f"no sender for channel {delivery.channel!r} in this worker")
+    try:
+        async with asyncio.timeout(context.settings.outbox_lease_seconds * 0.8):
+            return await sender.deliver(delivery, context)
+    except TimeoutError:
+        return Outcome.retry("the attempt took longer than its lease")
+    except Exception as error:
+        log.exception("outbox_sender_failed", channel=delivery.channel)
+        return Outcome.retry(f"sender error: {type(error).__name__}")
+
+
+async def record(
+    maker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    delivery: Delivery,
+    outcome: Outcome,
+    started_at: datetime,
+    latency_ms: int,
+) -> None:
+    """Log the attempt and move the message on: delivered, due again later, or failed."""
+    now = utcnow()
+    error = outcome.reason[:ERROR_LENGTH] if outcome.reason else None
+    values: dict[str, object] = {"last_error": error}
+    if outcome.kind is AttemptOutcome.delivered:
+        values |= {"status": MessageStatus.delivered, "finished_at": now}
+    elif outcome.kind is AttemptOutcome.retry and now - delivery.created_at < timedelta(
+        hours=settings.outbox_retry_hours
+    ):
+        delay = retry_delay(settings, delivery.attempt)
+        values |= {"next_attempt_at": now + timedelta(seconds=delay)}
+    else:
+        values |= {"status": MessageStatus.failed, "finished_at": now}
+        if outcome.kind is AttemptOutcome.retry:
+            values["last_error"] = (
+                f"gave up after {delivery.attempt} attempts over "
+                f"{settings.outbox_retry_hours} h; last: {error}"
+            )[:ERROR_LENGTH]
+    async with maker() as session:
+        session.add(
+            OutboxAttempt(
+                message_id=delivery.message_id,
+                number=delivery.attempt,
+                started_at=started_at,
+                latency_ms=latency_ms,
+                outcome=outcome.kind,
+                status_code=outcome.status_code,
+                error=error,
+            )
+        )
+        # Only the holder of this attempt's lease moves the message on.
+        await session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == delivery.message_id,
+                OutboxMessage.attempts == delivery.attempt,
+                OutboxMessage.status == MessageStatus.pending,
+            )
+            .values(**values)
+        )
+        sender = channel(delivery.channel)
+        if sender is not None and sender.after_attempt is not None:
+            await sender.after_attempt(session, delivery, outcome, ChannelContext(settings, maker))
+        await session.commit()
+
+
+async def _attempt_and_record(
+    maker: async_sessionmaker[AsyncSession], settings: Settings, delivery: Delivery
+) -> AttemptOutcome:
+    started_at = utcnow()
+    clock = time.perf_counter()
+    outcome = await attempt(delivery, ChannelContext(settings, maker))
+    latency_ms = round((time.perf_counter() - clock) * 1000)
+    await record(maker, settings, delivery, outcome, started_at, latency_ms)
+    log.info(
+        "outbox_attempt",
+        channel=delivery.channel,
+        message_id=delivery.message_id,
+        attempt=delivery.attempt,
+        outcome=outcome.kind.value,
+        status_code=outcome.status_code,
+        latency_ms=latency_ms,
+    )
+    return outcome.kind
+
+
+async def work_once(maker: async_sessionmaker[AsyncSession], settings: Settings) -> int:
+    """Claim one batch and attempt it concurrently; the number of messages attempted."""
+    batch = await claim(maker, settings, settings.outbox_batch_size)
+    await asyncio.gather(*(_attempt_and_record(maker, settings, item) for item in batch))
+    return len(batch)
+
+
+async def drain(maker: async_sessionmaker[AsyncSession], settings: Settings) -> int:
+    """Work batch after batch until nothing is due; the number of messages attempted."""
+    total = 0
+    while (done := await work_once(maker, settings)) > 0:
+        total += done
+    return total
+
+
+def outbox_worker(
+    maker: async_sessionmaker[AsyncSession], settings: Settings
+) -> contextlib.AbstractAsyncContextManager[None]:
+    """Deliver in the background while the app runs (``hireloop serve``), polling every
+    ``outbox_poll_seconds``; off with ``HIRELOOP_OUTBOX_WORKER_IN_SERVER=false``."""
+    interval = settings.outbox_poll_seconds if settings.outbox_worker_in_server else 0
+    return repeating("outbox-worker", interval, lambda: drain(maker, settings), run_at_start=True)
+
+
+async def run_worker(settings: Settings, *, once: bool = False) -> int:
+    """``hireloop worker``: deliver until SIGTERM or SIGINT (``once``: until nothing is
+    due); the number of messages attempted."""
+    import signal
+
+    from hireloop import models  # noqa: F401  (every mapper, for the ORM to configure)
+    from hireloop.db import create_engine, create_sessionmaker
+    from hireloop.outbox.channels import load_channels
+
+    load_channels()
+    engine = create_engine(settings)
+    maker = create_sessionmaker(engine)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    total = 0
+    try:
+        while not stop.is_set():
+            try:
+                total += await drain(maker, settings)
+            except Exception as error:  # the database may be away for a moment
+                log.warning("outbox_worker_round_failed", error=type(error).__name__)
+            if once:
+                break
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), settings.outbox_poll_seconds)
+    finally:
+        await engine.dispose()
+    return total

@@ -1,0 +1,1 @@
+"""Signed webhooks: admins register endpoints; domain events reach them through the outbox."""

@@ -1,0 +1,140 @@
+"""The ``webhook`` outbox channel: fan events out to endpoints, sign and send each one.
+
+Fan-out is one ``INSERT ... SELECT`` in the emitting transaction: a message for every
+enabled endpoint subscribed to the event, and no write at all when none is (the request
+that causes an event pays one statement). Each attempt re-reads its endpoint (it may have
+been switched off or its URL changed), re-checks the address (``outbound``) and signs
+the body with a fresh timestamp; the body and ``webhook-id`` stay the same on retries.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+
+import httpx
+from sqlalchemy import String, cast, insert, literal, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hireloop.db import utcnow
+from hireloop.outbox import ChannelContext, Delivery, Event, Outcome, register_channel, subscribe
+from hireloop.outbox.models import AttemptOutcome, MessageStatus, OutboxMessage
+from hireloop.webhooks import outbound, signing
+from hireloop.webhooks.models import WebhookEndpoint, WebhookSubscription
+
+CHANNEL = "webhook"
+
+
+def body_of(payload: dict[str, object]) -> bytes:
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+async def fan_out(session: AsyncSession, event: Event) -> None:
+    """Queue ``event`` for every enabled endpoint that listens to it."""
+    now = utcnow()
+    subscribed = (
+        select(
+            literal(event.id).label("event_id"),
+            literal(CHANNEL).label("channel"),
+            cast(WebhookEndpoint.id, String).label("destination"),
+            literal(event.type).label("event_type"),
+            literal(event.envelope(), OutboxMessage.payload.type).label("payload"),
+            literal(MessageStatus.pending.value).label("status"),
+            literal(0).label("attempts"),
+            literal(now, OutboxMessage.next_attempt_at.type).label("next_attempt_at"),
+            literal(now, OutboxMessage.created_at.type).label("created_at"),
+        )
+        .join(WebhookSubscription, WebhookSubscription.endpoint_id == WebhookEndpoint.id)
+        .where(WebhookEndpoint.enabled, WebhookSubscription.event_type == event.type)
+    )
+    columns = [
+        "event_id",
+        "channel",
+        "destination",
+        "event_type",
+        "payload",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "created_at",
+    ]
+    await session.execute(insert(OutboxMessage).from_select(columns, subscribed))
+
+
+async def deliver(delivery: Delivery, context: ChannelContext) -> Outcome:
+    try:
+        endpoint_id = uuid.UUID(delivery.destination)
+    except ValueError:
+        return Outcome.failed("not a webhook endpoint id")
+    async with context.sessionmaker() as session:
+        endpoint = await session.get(WebhookEndpoint, endpoint_id)
+        await session.rollback()
+    if endpoint is None:
+        return Outcome.failed("the endpoint was deleted")
+    if not endpoint.enabled:
+        return Outcome.failed("the endpoint is switched off")
+    settings = context.settings
+    try:
+        target = await outbound.resolve(endpoint.url, settings.webhook_allowed_networks)
+    except outbound.UnsafeURL as error:
+        return Outcome.retry(f"refused: {error}")
+    body = body_of(delivery.payload)
+    headers = signing.headers(endpoint.secret, str(delivery.event_id), int(time.time()), body)
+    try:
+        response = await outbound.post(target, body, headers, settings)
+    except TimeoutError:
+        return Outcome.retry(f"no answer within {settings.webhook_timeout_seconds:g} s")
+    except httpx.HTTPError as error:
+        return Outcome.retry(f"connection failed: {type(error).__name__}")
+    code = response.status_code
+    if 200 <= code < 300:
+        return Outcome.delivered(code)
+    if 300 <= code < 400:
+        return Outcome.retry(f"HTTP {code}: redirects are not followed", code)
+    return Outcome.retry(f"HTTP {code}: {response.body_excerpt[:200]}".strip(), code)
+
+
+async def after_attempt(
+    session: AsyncSession, delivery: Delivery, outcome: Outcome, context: ChannelContext
+) -> None:
+    """Keep the endpoint's failure streak; switch it off when the streak is too long."""
+    try:
+        endpoint_id = uuid.UUID(delivery.destination)
+    except ValueError:
+        return
+    endpoint = await session.get(WebhookEndpoint, endpoint_id, with_for_update=True)
+    if endpoint is None:
+        return
+    if outcome.kind is AttemptOutcome.delivered:
+        endpoint.failure_streak = 0
+        endpoint.failing_since = None
+        return
+    if not endpoint.enabled:
+        return
+    now = utcnow()
+    endpoint.failure_streak += 1
+    endpoint.failing_since = endpoint.failing_since or now
+    if endpoint.failure_streak >= context.settings.webhook_disable_after_failures:
+        endpoint.enabled = False
+        endpoint.disabled_at = now
+        endpoint.disabled_reason = (
+            f"Switched off automatically after {endpoint.failure_streak} failed deliveries "
+            f"in a row since {endpoint.failing_since:%Y-%m-%d %H:%M} UTC. "
+            f"Last error: {outcome.reason or 'unknown'}"
+        )[:500]
+        # What is still queued for it would only fail: give it up now, visibly.
+        await session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.channel == CHANNEL,
+                OutboxMessage.destination == delivery.destination,
+                OutboxMessage.status == MessageStatus.pending,
+                OutboxMessage.id != delivery.message_id,
+            )
+            .values(status=MessageStatus.failed, finished_at=now, last_error="endpoint disabled")
+        )
+
+
+register_channel(CHANNEL, deliver, after_attempt=after_attempt)
+subscribe(fan_out)
