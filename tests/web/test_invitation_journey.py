@@ -13,6 +13,7 @@ import httpx
 import pytest
 from playwright.async_api import Browser, expect
 
+from hireloop.config import Settings
 from tests.factories import PASSWORD, auth, job_payload
 from tests.live_server import live_server, server_env
 from tests.mail.helpers import LINK
@@ -24,6 +25,13 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed"),
 ]
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    # The test process's own app must not poll the outbox: its transactions would hold
+    # SQLite's write lock while this test waits, synchronously, for the live server.
+    return settings.model_copy(update={"outbox_worker_in_server": False})
 
 
 async def _posting(base: str, email: str, title: str) -> str:
