@@ -419,7 +419,10 @@ class Settings(BaseSettings):
         description="a message still failing this long after it was written is given up",
     )
     webhook_timeout_seconds: float = Field(
-        default=10.0, gt=0, le=60, description="connect and read timeout of one webhook request"
+        default=15.0,
+        gt=0,
+        le=60,
+        description="the longest one webhook request may take, from connecting to the answer",
     )
     webhook_max_response_bytes: int = Field(
         default=64 * 1024,

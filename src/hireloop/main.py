@@ -39,6 +39,7 @@ from hireloop.resumes.router import router as resumes_router
 from hireloop.security import install_security
 from hireloop.users.router import router as users_router
 from hireloop.web.app import install_web
+from hireloop.webhooks.router import router as webhooks_router
 
 API_PREFIX = "/api/v1"
 
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         audit_router,
         invitations_router,
         exports_router,
+        webhooks_router,
     ):
         api.include_router(router)
     app.include_router(api)

@@ -84,6 +84,10 @@ def users(w: World) -> list[Target]:
     return w.users
 
 
+def webhooks(w: World) -> list[Target]:
+    return w.webhooks
+
+
 @dataclass(frozen=True)
 class Access:
     targets: Callable[[World], list[Target]]
@@ -151,6 +155,17 @@ ROUTES: dict[tuple[str, str], Access] = {
     ),
     ("GET", f"{API}/users/{{user_id}}/export"): Access(users, admin_only, NOT_YOURS),
     ("DELETE", f"{API}/users/{{user_id}}"): Access(users, admin_only, NOT_YOURS, {"confirm": True}),
+    ("GET", f"{API}/admin/webhooks/{{endpoint_id}}"): Access(webhooks, admin_only, NOT_YOURS),
+    ("PATCH", f"{API}/admin/webhooks/{{endpoint_id}}"): Access(
+        webhooks, admin_only, NOT_YOURS, {"enabled": False}
+    ),
+    ("DELETE", f"{API}/admin/webhooks/{{endpoint_id}}"): Access(webhooks, admin_only, NOT_YOURS),
+    ("GET", f"{API}/admin/webhooks/{{endpoint_id}}/deliveries"): Access(
+        webhooks, admin_only, NOT_YOURS
+    ),
+    ("POST", f"{API}/admin/webhooks/{{endpoint_id}}/deliveries/{{delivery_id}}/redeliver"): Access(
+        webhooks, admin_only, NOT_YOURS, None, {"delivery_id": "1"}
+    ),
     ("GET", f"{API}/resumes/{{resume_id}}"): Access(resumes, resume_readers, HIDDEN),
     # Readers who are not the candidate get 403; everyone else 404, as if it did not exist.
     ("POST", f"{API}/resumes/{{resume_id}}/activate"): Access(resumes, owner, EITHER),
@@ -176,6 +191,14 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/admin/people/{user_id}/export"): Access(users, admin_only, NOT_YOURS),
     ("GET", "/admin/people/{user_id}/erase"): Access(users, admin_only, NOT_YOURS),
     ("POST", "/admin/people/{user_id}/erase"): Access(users, admin_only, NOT_YOURS, {}),
+    ("GET", "/admin/webhooks/{endpoint_id}"): Access(webhooks, admin_only, NOT_YOURS),
+    ("POST", "/admin/webhooks/{endpoint_id}/switch"): Access(
+        webhooks, admin_only, NOT_YOURS, {"enabled": "false"}
+    ),
+    ("POST", "/admin/webhooks/{endpoint_id}/remove"): Access(webhooks, admin_only, NOT_YOURS, {}),
+    ("POST", "/admin/webhooks/{endpoint_id}/deliveries/{delivery_id}/redeliver"): Access(
+        webhooks, admin_only, NOT_YOURS, {}, {"delivery_id": "1"}
+    ),
     ("GET", "/recruiter/jobs/{job_id}/edit"): Access(jobs, managers, EITHER),
     ("POST", "/recruiter/jobs/{job_id}/edit"): Access(jobs, managers, EITHER, job_payload()),
     ("POST", "/recruiter/jobs/{job_id}/{action}"): Access(

@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from hireloop.auth.models import UserRole
 from hireloop.auth.security import decode_access_token
 from hireloop.resumes.models import Resume
+from hireloop.webhooks.models import WebhookEndpoint
+from hireloop.webhooks.signing import new_secret
 from tests.factories import (
     apply,
     auth,
@@ -48,6 +50,7 @@ class World:
     interviews: list[Target] = field(default_factory=list)
     resumes: list[Target] = field(default_factory=list)
     users: list[Target] = field(default_factory=list)
+    webhooks: list[Target] = field(default_factory=list)
     # Per user: text only they (and those SPEC lets in) may see: emails, names, answers.
     secrets: dict[str, set[str]] = field(default_factory=dict)
 
@@ -169,7 +172,20 @@ async def build_world(client: AsyncClient, app: Any) -> World:
             headers=auth(token),
         )
         assert answered.status_code == 200, answered.text
+    world.webhooks.append(Target({"endpoint_id": await _add_webhook(app)}))
     return world
+
+
+async def _add_webhook(app: Any) -> str:
+    """A webhook endpoint row listening to nothing (so no worker sends anything)."""
+    maker: async_sessionmaker[AsyncSession] = app.state.sessionmaker
+    endpoint = WebhookEndpoint(
+        id=uuid.uuid4(), url="https://hooks.example.com/ats", secret=new_secret()
+    )
+    async with maker() as session:
+        session.add(endpoint)
+        await session.commit()
+    return str(endpoint.id)
 
 
 async def _answer_one(client: AsyncClient, token: str, interview_id: str, tag: str) -> None:

@@ -22,6 +22,7 @@ from hireloop.interviews.models import AssessmentResult, Interview, InterviewSta
 from hireloop.jobs.models import JobPosting
 from hireloop.jobs.service import can_manage, get_posting
 from hireloop.mail import notifications
+from hireloop.outbox import events
 
 S = ApplicationStatus
 # Every status move a recruiter may make. Decisions (rejected, offered) and a
@@ -139,6 +140,7 @@ async def change_status(
             interview.status = InterviewStatus.abandoned
     await notifications.status_changed(session, application)
     await session.flush()
+    await events.application_status_changed(session, application, current)
     loaded = await session.scalar(
         select(Application)
         .where(Application.id == application.id)

@@ -15,6 +15,7 @@ from hireloop.engine.knowledge import get_knowledge
 from hireloop.errors import BadRequest, Conflict, Forbidden, NotFound
 from hireloop.interviews.models import Interview, InterviewStatus
 from hireloop.jobs.models import JobPosting, JobStatus
+from hireloop.outbox import events
 
 NOT_ACCEPTING = "Job posting is not accepting applications"
 ALREADY_APPLIED = "Already applied to this job"
@@ -67,6 +68,7 @@ async def apply(session: AsyncSession, candidate: User, job_posting_id: uuid.UUI
         if await _has_applied(session, candidate.id, job.id):
             raise Conflict(ALREADY_APPLIED, code="already_applied") from None
         raise
+    await events.application_created(session, application)
     return application
 
 
@@ -141,6 +143,7 @@ async def withdraw(
     session: AsyncSession, candidate: User, application_id: uuid.UUID
 ) -> Application:
     application = await withdrawable(session, candidate, application_id)
+    previous = application.status
     application.status = ApplicationStatus.withdrawn
     interview = application.interview
     if interview is not None and interview.status in (
@@ -149,6 +152,7 @@ async def withdraw(
     ):
         interview.status = InterviewStatus.abandoned
     await session.flush()
+    await events.application_status_changed(session, application, previous)
     return application
 
 

@@ -37,6 +37,10 @@ class AuditAction(StrEnum):
     human_review_handled = "human_review.handled"
     applicants_exported = "applicants.exported"
     invitations_sent = "invitations.sent"
+    webhook_created = "webhook.created"
+    webhook_updated = "webhook.updated"
+    webhook_deleted = "webhook.deleted"
+    webhook_redelivered = "webhook.redelivered"
 
 
 class AuditEntry(UUIDPrimaryKey, Base):

@@ -36,6 +36,7 @@ from hireloop.interviews.models import (
     MessageType,
 )
 from hireloop.mail import notifications
+from hireloop.outbox import events
 
 CLOSING_TEXT = (
     "Thank you, that's the end of the interview. Your answers have been saved and your "
@@ -267,10 +268,13 @@ async def write_completion(
             ApplicationStatus.interview_scheduled,
             ApplicationStatus.interview_in_progress,
         ):
+            previous = application.status
             application.status = ApplicationStatus.interview_completed
+            await events.application_status_changed(session, application, previous)
         # The candidate's email goes out with this transaction, or not at all.
         await notifications.interview_completed(session, interview)
     await session.flush()
+    await events.interview_completed(session, interview, results)
     return closing
 
 

@@ -33,6 +33,7 @@ from hireloop.interviews.models import (
 from hireloop.interviews.schemas import InterviewStartRequest
 from hireloop.interviews.service import loop_for, question_message
 from hireloop.jobs.models import JobPosting, JobStatus
+from hireloop.outbox import events
 from hireloop.resumes.interviews import NOT_LOOKED_UP, interview_resume
 from hireloop.resumes.models import Resume
 
@@ -182,6 +183,7 @@ async def _start_job_linked(
     interview.job_posting_id = job.id
     if resume_id is not None:
         interview.resume_id = resume_id
+    previous = application.status
     application.status = ApplicationStatus.interview_in_progress
     result = await _begin(
         session,
@@ -192,6 +194,7 @@ async def _start_job_linked(
         application=application,
         ahead=ahead,
     )
+    await events.interview_started(session, interview, application, previous)
     _log_started(result, job_linked=True)
     return result
 

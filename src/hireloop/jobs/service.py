@@ -18,6 +18,7 @@ from hireloop.jobs import search
 from hireloop.jobs.models import JobPosting, JobStatus
 from hireloop.jobs.schemas import JobPostingCreate, JobPostingFilters, JobPostingUpdate
 from hireloop.jobs.search_words import SearchWord, posting_words, search_words
+from hireloop.outbox import events
 
 # Up to this many matches the total is exact; beyond it PostgreSQL's planner estimate is
 # used ("about 900 jobs"), because counting many matches costs more than fetching the
@@ -200,6 +201,8 @@ async def update_posting(
     refresh_search_words(job)
     await session.flush()
     _record_changes(session, user, job, before)
+    if "status" in before:
+        await events.job_posting_status_changed(session, job, before["status"])
     return job
 
 
@@ -271,4 +274,5 @@ async def move_posting(
     job.status = target
     await session.flush()
     _record_status(session, user, job, old)
+    await events.job_posting_status_changed(session, job, old)
     return job

@@ -44,7 +44,15 @@ from hireloop.outbox.channels import (
     register_channel,
 )
 from hireloop.outbox.models import AttemptOutcome, MessageStatus, OutboxAttempt, OutboxMessage
-from hireloop.outbox.service import Event, emit, enqueue, redeliver, subscribe
+from hireloop.outbox.service import (
+    Event,
+    emit,
+    emit_many,
+    enqueue,
+    redeliver,
+    subscribe,
+    subscribe_batch,
+)
 
 __all__ = [
     "AttemptOutcome",
@@ -56,9 +64,11 @@ __all__ = [
     "OutboxMessage",
     "Outcome",
     "emit",
+    "emit_many",
     "enqueue",
     "load_channels",
     "redeliver",
     "register_channel",
     "subscribe",
+    "subscribe_batch",
 ]

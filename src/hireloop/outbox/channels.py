@@ -27,20 +27,24 @@ CHANNEL_MODULES: tuple[str, ...] = ("hireloop.webhooks.channel", "hireloop.mail.
 
 @dataclass(frozen=True)
 class Outcome:
-    """How one attempt went. ``retry``: try again later (until the retry window closes);
-    ``failed``: never try again. ``reason`` is shown to the admin in the delivery log."""
+    """How one attempt went. ``retry``: try again later (until the retry window closes),
+    not sooner than ``retry_after`` seconds if given; ``failed``: never try again.
+    ``reason`` is shown to the admin in the delivery log."""
 
     kind: AttemptOutcome
     reason: str | None = None
     status_code: int | None = None
+    retry_after: float | None = None
 
     @classmethod
     def delivered(cls, status_code: int | None = None) -> Outcome:
         return cls(AttemptOutcome.delivered, None, status_code)
 
     @classmethod
-    def retry(cls, reason: str, status_code: int | None = None) -> Outcome:
-        return cls(AttemptOutcome.retry, reason, status_code)
+    def retry(
+        cls, reason: str, status_code: int | None = None, retry_after: float | None = None
+    ) -> Outcome:
+        return cls(AttemptOutcome.retry, reason, status_code, retry_after)
 
     @classmethod
     def failed(cls, reason: str, status_code: int | None = None) -> Outcome:

@@ -10,7 +10,7 @@ messages durable together, and a rollback discards both.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -41,13 +41,22 @@ class Event:
 
 
 Subscriber = Callable[[AsyncSession, Event], Awaitable[None]]
+BatchSubscriber = Callable[[AsyncSession, Sequence[Event]], Awaitable[None]]
 _subscribers: list[Subscriber] = []
+_batch_subscribers: list[BatchSubscriber] = []
 
 
 def subscribe(subscriber: Subscriber) -> None:
     """Call ``subscriber(session, event)`` for every emitted event (once per function)."""
     if subscriber not in _subscribers:
         _subscribers.append(subscriber)
+
+
+def subscribe_batch(subscriber: BatchSubscriber) -> None:
+    """Call ``subscriber(session, events)`` once per ``emit_many`` (and per ``emit``), for
+    subscribers that write several events in one statement."""
+    if subscriber not in _batch_subscribers:
+        _batch_subscribers.append(subscriber)
 
 
 def enqueue(
@@ -85,10 +94,21 @@ def enqueue(
 
 async def emit(session: AsyncSession, event_type: str, data: dict[str, Any]) -> Event:
     """Announce a domain event in the caller's transaction (to every subscriber)."""
-    event = Event(type=event_type, data=data)
-    for subscriber in _subscribers:
-        await subscriber(session, event)
+    [event] = await emit_many(session, [Event(type=event_type, data=data)])
     return event
+
+
+async def emit_many(session: AsyncSession, events: Sequence[Event]) -> Sequence[Event]:
+    """Announce several events of one change together (one statement per batch
+    subscriber: the interview start's hot path emits two)."""
+    if not events:
+        return events
+    for batch_subscriber in _batch_subscribers:
+        await batch_subscriber(session, events)
+    for subscriber in _subscribers:
+        for event in events:
+            await subscriber(session, event)
+    return events
 
 
 def redeliver(session: AsyncSession, message: OutboxMessage) -> OutboxMessage:

@@ -129,6 +129,8 @@ async def record(
         hours=settings.outbox_retry_hours
     ):
         delay = retry_delay(settings, delivery.attempt)
+        if outcome.retry_after is not None:  # the receiver asked for a pause
+            delay = max(delay, min(outcome.retry_after, settings.outbox_retry_max_delay_seconds))
         values |= {"next_attempt_at": now + timedelta(seconds=delay)}
     else:
         values |= {"status": MessageStatus.failed, "finished_at": now}
@@ -192,10 +194,13 @@ async def work_once(maker: async_sessionmaker[AsyncSession], settings: Settings)
     return len(batch)
 
 
-async def drain(maker: async_sessionmaker[AsyncSession], settings: Settings) -> int:
-    """Work batch after batch until nothing is due; the number of messages attempted."""
+async def drain(
+    maker: async_sessionmaker[AsyncSession], settings: Settings, *, limit: int | None = None
+) -> int:
+    """Work batch after batch until nothing is due (or ``limit`` attempts were made); the
+    number of attempts made."""
     total = 0
-    while (done := await work_once(maker, settings)) > 0:
+    while (limit is None or total < limit) and (done := await work_once(maker, settings)) > 0:
         total += done
     return total
 

@@ -29,6 +29,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("People", "/admin/people", ADMINS),
     NavItem("Audit log", "/admin/audit", ADMINS),
     NavItem("Bias report", "/admin/bias-report", ADMINS),
+    NavItem("Webhooks", "/admin/webhooks", ADMINS),
 )
 
 

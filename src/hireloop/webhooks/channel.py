@@ -12,41 +12,82 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Sequence
 
 import httpx
-from sqlalchemy import String, cast, insert, literal, select, update
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    Uuid,
+    cast,
+    func,
+    insert,
+    literal,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hireloop.db import utcnow
-from hireloop.outbox import ChannelContext, Delivery, Event, Outcome, register_channel, subscribe
+from hireloop.outbox import (
+    ChannelContext,
+    Delivery,
+    Event,
+    Outcome,
+    register_channel,
+    subscribe_batch,
+)
 from hireloop.outbox.models import AttemptOutcome, MessageStatus, OutboxMessage
 from hireloop.webhooks import outbound, signing
 from hireloop.webhooks.models import WebhookEndpoint, WebhookSubscription
 
 CHANNEL = "webhook"
+GONE = 410  # Standard Webhooks: the receiver asks to be switched off
 
 
 def body_of(payload: dict[str, object]) -> bytes:
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-async def fan_out(session: AsyncSession, event: Event) -> None:
-    """Queue ``event`` for every enabled endpoint that listens to it."""
+def destination_of(endpoint_id: uuid.UUID) -> str:
+    """An endpoint's id as its messages name it (32 hex digits, on every database)."""
+    return endpoint_id.hex
+
+
+def _destination_column() -> ColumnElement[str]:
+    # SQLite stores a UUID as 32 hex digits, PostgreSQL prints it with dashes.
+    return func.replace(cast(WebhookEndpoint.id, String), "-", "")
+
+
+async def fan_out(session: AsyncSession, events: Sequence[Event]) -> None:
+    """Queue ``events`` for every enabled endpoint that listens to each, in one statement."""
     now = utcnow()
+    rows = [
+        select(
+            literal(event.id, Uuid()).label("event_id"),
+            literal(event.type, String()).label("event_type"),
+            literal(event.envelope(), OutboxMessage.payload.type).label("payload"),
+        )
+        for event in events
+    ]
+    emitted = (union_all(*rows) if len(rows) > 1 else rows[0]).subquery("emitted")
     subscribed = (
         select(
-            literal(event.id).label("event_id"),
+            emitted.c.event_id,
             literal(CHANNEL).label("channel"),
-            cast(WebhookEndpoint.id, String).label("destination"),
-            literal(event.type).label("event_type"),
-            literal(event.envelope(), OutboxMessage.payload.type).label("payload"),
+            _destination_column().label("destination"),
+            emitted.c.event_type,
+            emitted.c.payload,
             literal(MessageStatus.pending.value).label("status"),
             literal(0).label("attempts"),
             literal(now, OutboxMessage.next_attempt_at.type).label("next_attempt_at"),
             literal(now, OutboxMessage.created_at.type).label("created_at"),
         )
-        .join(WebhookSubscription, WebhookSubscription.endpoint_id == WebhookEndpoint.id)
-        .where(WebhookEndpoint.enabled, WebhookSubscription.event_type == event.type)
+        .select_from(emitted)
+        .join(WebhookSubscription, WebhookSubscription.event_type == emitted.c.event_type)
+        .join(WebhookEndpoint, WebhookSubscription.endpoint_id == WebhookEndpoint.id)
+        .where(WebhookEndpoint.enabled)
     )
     columns = [
         "event_id",
@@ -68,19 +109,26 @@ async def deliver(delivery: Delivery, context: ChannelContext) -> Outcome:
     except ValueError:
         return Outcome.failed("not a webhook endpoint id")
     async with context.sessionmaker() as session:
-        endpoint = await session.get(WebhookEndpoint, endpoint_id)
+        found = (
+            await session.execute(
+                select(WebhookEndpoint.url, WebhookEndpoint.secret, WebhookEndpoint.enabled).where(
+                    WebhookEndpoint.id == endpoint_id
+                )
+            )
+        ).first()
         await session.rollback()
-    if endpoint is None:
+    if found is None:
         return Outcome.failed("the endpoint was deleted")
-    if not endpoint.enabled:
+    url, secret, enabled = found
+    if not enabled:
         return Outcome.failed("the endpoint is switched off")
     settings = context.settings
     try:
-        target = await outbound.resolve(endpoint.url, settings.webhook_allowed_networks)
+        target = await outbound.resolve(url, settings.webhook_allowed_networks)
     except outbound.UnsafeURL as error:
         return Outcome.retry(f"refused: {error}")
     body = body_of(delivery.payload)
-    headers = signing.headers(endpoint.secret, str(delivery.event_id), int(time.time()), body)
+    headers = signing.headers(secret, str(delivery.event_id), int(time.time()), body)
     try:
         response = await outbound.post(target, body, headers, settings)
     except TimeoutError:
@@ -90,9 +138,12 @@ async def deliver(delivery: Delivery, context: ChannelContext) -> Outcome:
     code = response.status_code
     if 200 <= code < 300:
         return Outcome.delivered(code)
+    if code == GONE:
+        return Outcome.failed(f"HTTP {GONE}: the receiver wants no more deliveries", code)
     if 300 <= code < 400:
         return Outcome.retry(f"HTTP {code}: redirects are not followed", code)
-    return Outcome.retry(f"HTTP {code}: {response.body_excerpt[:200]}".strip(), code)
+    said = " ".join(response.body_excerpt[:200].split())
+    return Outcome.retry(f"HTTP {code} {said}".strip(), code, response.retry_after)
 
 
 async def after_attempt(
@@ -115,11 +166,14 @@ async def after_attempt(
     now = utcnow()
     endpoint.failure_streak += 1
     endpoint.failing_since = endpoint.failing_since or now
-    if endpoint.failure_streak >= context.settings.webhook_disable_after_failures:
+    gone = outcome.status_code == GONE
+    if gone or endpoint.failure_streak >= context.settings.webhook_disable_after_failures:
         endpoint.enabled = False
         endpoint.disabled_at = now
         endpoint.disabled_reason = (
-            f"Switched off automatically after {endpoint.failure_streak} failed deliveries "
+            "Switched off automatically: the receiver answered 410 Gone."
+            if gone
+            else f"Switched off automatically after {endpoint.failure_streak} failed attempts "
             f"in a row since {endpoint.failing_since:%Y-%m-%d %H:%M} UTC. "
             f"Last error: {outcome.reason or 'unknown'}"
         )[:500]
@@ -137,4 +191,4 @@ async def after_attempt(
 
 
 register_channel(CHANNEL, deliver, after_attempt=after_attempt)
-subscribe(fan_out)
+subscribe_batch(fan_out)

@@ -51,6 +51,7 @@ class Response:
     status_code: int
     body_excerpt: str  # the start of what the receiver said (for the delivery log)
     latency_ms: int
+    retry_after: float | None  # the Retry-After header, in seconds, when it gave one
 
 
 def _unwrapped(address: Address) -> Address:
@@ -76,8 +77,11 @@ def is_public(address: Address) -> bool:
 
 
 def permitted(address: Address, allowed: list[Network]) -> bool:
-    """Public, or in the operator's allow-list (checked as written and unwrapped)."""
-    candidates = {address, _unwrapped(address)}
+    """Public, or in the operator's allow-list (an IPv4-mapped address, which reaches the
+    IPv4 host itself, also as that address; 6to4 and Teredo ones do not)."""
+    candidates: set[Address] = {address}
+    if isinstance(address, IPv6Address) and address.ipv4_mapped is not None:
+        candidates.add(address.ipv4_mapped)
     if any(item in network for item in candidates for network in allowed):
         return True
     return is_public(address)
@@ -166,4 +170,10 @@ async def post(
                 break
     latency_ms = round((time.perf_counter() - clock) * 1000)
     excerpt = bytes(received[:300]).decode("utf-8", "replace")
-    return Response(response.status_code, excerpt, latency_ms)
+    return Response(response.status_code, excerpt, latency_ms, _seconds(response.headers))
+
+
+def _seconds(headers: httpx.Headers) -> float | None:
+    """Retry-After as a number of seconds (the HTTP-date form is ignored)."""
+    value = headers.get("retry-after", "").strip()
+    return float(value) if value.isdigit() else None

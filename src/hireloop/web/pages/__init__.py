@@ -17,6 +17,7 @@ from hireloop.web.pages import (
     privacy,
     profile,
     recruiter,
+    webhooks,
 )
 
 PAGE_ROUTERS: tuple[APIRouter, ...] = (
@@ -33,4 +34,5 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     privacy.router,
     my_data.router,
     admin.router,
+    webhooks.router,
 )
