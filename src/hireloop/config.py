@@ -393,6 +393,59 @@ class Settings(BaseSettings):
         ),
     )
 
+    # Email (issue 15): sent through the outbox; without a host, messages go to the log.
+    smtp_host: str | None = Field(
+        default=None,
+        description="the mail server that sends Hireloop's email; unset: emails are written "
+        "to the log instead of sent",
+    )
+    smtp_port: int = Field(default=587, ge=1, le=65535, description="the mail server's port")
+    smtp_tls: Literal["none", "starttls", "tls"] = Field(
+        default="starttls",
+        description="`starttls` (upgrade a plain connection, port 587), `tls` (TLS from the "
+        "start, port 465) or `none` (only for a server on the same machine)",
+    )
+    smtp_user: str | None = Field(
+        default=None, description="user name to log in to the mail server; unset: no login"
+    )
+    smtp_password: SecretStr | None = Field(
+        default=None, description="password to log in to the mail server"
+    )
+    smtp_from: str = Field(
+        default="Hireloop <hireloop@localhost>",
+        max_length=320,
+        description="the sender of every email, e.g. `Hireloop <jobs@example.com>`",
+    )
+    smtp_timeout_seconds: float = Field(
+        default=15.0, gt=0, le=300, description="how long one attempt to send may take"
+    )
+    public_url: str | None = Field(
+        default=None,
+        description="the address people reach this site at, e.g. `https://jobs.example.com`, "
+        "for links in emails; unset: the address of the request that caused the email",
+    )
+    invitation_valid_days: int = Field(
+        default=14, ge=1, le=365, description="days an invitation link can be used"
+    )
+    invitation_daily_limit: int = Field(
+        default=200,
+        ge=1,
+        description="invitations one recruiter may send in 24 hours (50 at most per request)",
+    )
+    digest_interval_hours: int = Field(
+        default=24,
+        ge=0,
+        description="how often recruiters get an email listing the interviews completed for "
+        "their postings since the last one (none when nothing happened; 0: never)",
+    )
+
+    @field_validator("public_url")
+    @classmethod
+    def _http_public_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/") if value else value
+
     # The outbox and its worker (issue 15): every webhook and email goes through it.
     outbox_worker_in_server: bool = Field(
         default=True,

@@ -18,13 +18,17 @@ from hireloop.db import create_engine, create_sessionmaker
 from hireloop.engine.knowledge import get_knowledge
 from hireloop.engine.providers import close_providers
 from hireloop.errors import install_error_handlers
+from hireloop.exports.router import router as exports_router
 from hireloop.fairness.router import admin_router as bias_report_router
 from hireloop.fairness.router import me_router as self_identification_router
 from hireloop.health import router as health_router
 from hireloop.interviews.router import router as interviews_router
 from hireloop.interviews.sweeper import idle_sweeper
+from hireloop.invitations.router import router as invitations_router
 from hireloop.jobs.router import router as jobs_router
 from hireloop.logging import RequestIdMiddleware, configure_logging
+from hireloop.mail.digest import recruiter_digest
+from hireloop.mail.outbox import RememberBaseUrl
 from hireloop.outbox.channels import load_channels
 from hireloop.outbox.worker import outbox_worker
 from hireloop.privacy.router import admin_router as privacy_admin_router
@@ -73,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             async with (
                 idle_sweeper(app.state.sessionmaker, settings),
                 retention_purger(app.state.sessionmaker, settings),
+                recruiter_digest(app.state.sessionmaker, settings),
                 outbox_worker(app.state.sessionmaker, settings),
             ):
                 yield
@@ -93,6 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     install_error_handlers(app)
     app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(RememberBaseUrl)  # links in the emails a request causes
     install_security(app, settings)  # body limits, content types, headers, CORS
 
     api = APIRouter(prefix=API_PREFIX)
@@ -110,6 +116,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         me_router,
         privacy_admin_router,
         audit_router,
+        invitations_router,
+        exports_router,
         webhooks_router,
     ):
         api.include_router(router)

@@ -14,6 +14,7 @@ from hireloop.interviews.models import (
     InterviewStatus,
     MessageType,
 )
+from hireloop.invitations.models import DigestedInterview, Invitation
 from hireloop.jobs.models import JobPosting, JobStatus
 from hireloop.outbox.models import OutboxAttempt, OutboxMessage
 from hireloop.privacy.models import ApplicationOutcome
@@ -29,11 +30,13 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Consent",
+    "DigestedInterview",
     "HumanReviewRequest",
     "Interview",
     "InterviewMessage",
     "InterviewSession",
     "InterviewStatus",
+    "Invitation",
     "JobPosting",
     "JobStatus",
     "MessageType",

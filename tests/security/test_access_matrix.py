@@ -19,6 +19,7 @@ from fastapi.routing import iter_route_contexts
 from httpx import ASGITransport, AsyncClient, Response
 from sqlalchemy import select
 
+from hireloop.config import Settings
 from hireloop.db import Base
 from tests.factories import auth, job_payload
 from tests.security.world import CANDIDATES, USERS, Target, World, build_world
@@ -116,6 +117,11 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("POST", f"{API}/job-postings/{{job_id}}/pause"): Access(jobs, managers, EITHER),
     ("POST", f"{API}/job-postings/{{job_id}}/reopen"): Access(jobs, managers, EITHER),
     ("GET", f"{API}/job-postings/{{job_id}}/applications"): Access(jobs, managers, EITHER),
+    ("GET", f"{API}/job-postings/{{job_id}}/applicants.csv"): Access(jobs, managers, EITHER),
+    ("GET", f"{API}/job-postings/{{job_id}}/invitations"): Access(jobs, managers, EITHER),
+    ("POST", f"{API}/job-postings/{{job_id}}/invitations"): Access(
+        jobs, managers, EITHER, {"emails": ["invited.by.someone.else@example.com"]}
+    ),
     ("GET", f"{API}/applications/{{application_id}}"): Access(applications, viewers, NOT_YOURS),
     ("POST", f"{API}/applications/{{application_id}}/withdraw"): Access(
         applications, owner, NOT_YOURS
@@ -200,6 +206,14 @@ ROUTES: dict[tuple[str, str], Access] = {
     ),
     ("GET", "/recruiter/jobs/{job_id}/applicants"): Access(jobs, managers, EITHER),
     ("GET", "/recruiter/jobs/{job_id}/compare"): Access(jobs, managers, EITHER),
+    ("GET", "/recruiter/jobs/{job_id}/applicants.csv"): Access(jobs, managers, EITHER),
+    ("GET", "/recruiter/jobs/{job_id}/invitations"): Access(jobs, managers, EITHER),
+    ("POST", "/recruiter/jobs/{job_id}/invitations"): Access(
+        jobs, managers, EITHER, {"emails": "invited.by.someone.else@example.com"}
+    ),
+    ("GET", "/recruiter/applications/{application_id}/print"): Access(
+        applications, managers, EITHER
+    ),
     ("GET", "/recruiter/applications/{application_id}"): Access(applications, managers, EITHER),
     ("POST", "/recruiter/applications/{application_id}/status"): Access(
         applications, managers, EITHER, {"status": "rejected", **CONFIRMED}
@@ -295,6 +309,13 @@ def _forbidden_text(world: World, user: str, sent_ids: set[str]) -> set[str]:
             texts.update(set(target.params.values()) - sent_ids)
     texts.update(uid for key, uid in world.user_ids.items() if key != user)
     return texts - sent_ids
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    # The outbox worker would deliver the world's emails while the test compares the
+    # database before and after; delivering is not what this test is about.
+    return settings.model_copy(update={"outbox_worker_in_server": False})
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from hireloop.errors import Conflict, Forbidden, NotFound
 from hireloop.interviews.models import AssessmentResult, Interview, InterviewStatus
 from hireloop.jobs.models import JobPosting
 from hireloop.jobs.service import can_manage, get_posting
+from hireloop.mail import notifications
 from hireloop.outbox import events
 
 S = ApplicationStatus
@@ -137,6 +138,7 @@ async def change_status(
         interview = await session.get(Interview, application.interview_id)
         if interview is not None and interview.status is InterviewStatus.scheduled:
             interview.status = InterviewStatus.abandoned
+    await notifications.status_changed(session, application)
     await session.flush()
     await events.application_status_changed(session, application, current)
     loaded = await session.scalar(

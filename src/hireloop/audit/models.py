@@ -35,6 +35,8 @@ class AuditAction(StrEnum):
     retention_purged = "retention.purged"
     bias_report_exported = "bias_report.exported"
     human_review_handled = "human_review.handled"
+    applicants_exported = "applicants.exported"
+    invitations_sent = "invitations.sent"
     webhook_created = "webhook.created"
     webhook_updated = "webhook.updated"
     webhook_deleted = "webhook.deleted"

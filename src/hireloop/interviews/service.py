@@ -35,6 +35,7 @@ from hireloop.interviews.models import (
     InterviewStatus,
     MessageType,
 )
+from hireloop.mail import notifications
 from hireloop.outbox import events
 
 CLOSING_TEXT = (
@@ -270,6 +271,8 @@ async def write_completion(
             previous = application.status
             application.status = ApplicationStatus.interview_completed
             await events.application_status_changed(session, application, previous)
+        # The candidate's email goes out with this transaction, or not at all.
+        await notifications.interview_completed(session, interview)
     await session.flush()
     await events.interview_completed(session, interview, results)
     return closing

@@ -22,7 +22,7 @@ from hireloop.config import Settings
 from hireloop.outbox.models import AttemptOutcome
 
 # Modules that register a channel when imported (add yours here).
-CHANNEL_MODULES: tuple[str, ...] = ("hireloop.webhooks.channel",)
+CHANNEL_MODULES: tuple[str, ...] = ("hireloop.webhooks.channel", "hireloop.mail.channel")
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,13 @@ async def erase_person(
             "outcomes_kept": outcomes,
         },
     )
+    for source in SOURCES:
+        if source.erase_rows:
+            await session.execute(
+                delete(source.model)
+                .where(source.rows_of(person.id))
+                .execution_options(synchronize_session=False)
+            )
     await session.execute(delete(User).where(User.id == person.id))
     session.expunge(person)
     await session.flush()

@@ -33,6 +33,7 @@ from hireloop.interviews.models import (
     InterviewMessage,
     InterviewSession,
 )
+from hireloop.invitations.models import Invitation
 from hireloop.outbox.models import OutboxMessage
 from hireloop.resumes.models import Resume
 from hireloop.resumes.storage import ResumeStorage
@@ -58,6 +59,9 @@ class PersonalData:
     hidden: tuple[str, ...] = ()  # columns never exported (secrets, search words)
     file_column: str | None = None  # a column naming a stored original file
     store: Callable[[Settings], FileStore] | None = None
+    # Rows the cascade from ``users`` does not reach (found by email address, say): an
+    # erasure deletes them itself.
+    erase_rows: bool = False
 
 
 def own(column: Any) -> RowsOf:
@@ -77,6 +81,12 @@ def of_applications(column: Any) -> RowsOf:
     return lambda person_id: column.in_(
         select(Application.id).where(Application.candidate_id == person_id)
     )
+
+
+def invited(person_id: uuid.UUID) -> ColumnElement[bool]:
+    """Invitations sent to the person's address, or taken up by them."""
+    address = select(User.email).where(User.id == person_id).scalar_subquery()
+    return (Invitation.email == address) | (Invitation.accepted_by_id == person_id)
 
 
 def resume_store(settings: Settings) -> FileStore:
@@ -115,6 +125,7 @@ SOURCES: tuple[PersonalData, ...] = (
     PersonalData("consents", Consent, own(Consent.user_id)),
     PersonalData("human_review_requests", HumanReviewRequest, own(HumanReviewRequest.candidate_id)),
     PersonalData("self_identification", SelfIdentification, own(SelfIdentification.user_id)),
+    PersonalData("invitations", Invitation, invited, erase_rows=True),
     # Messages addressed to the person (emails) still waiting or kept in the delivery log.
     PersonalData("messages_to_you", OutboxMessage, own(OutboxMessage.person_id)),
 )
@@ -124,6 +135,7 @@ SOURCES: tuple[PersonalData, ...] = (
 NOT_PERSONAL: dict[str, str] = {
     "job_postings": "a recruiter's posting (owner_id); the posting is the company's",
     "application_outcomes": "anonymous outcome rows left by erasures, with no person",
+    "digested_interviews": "marks that an interview was listed in a recruiter's digest",
 }
 
 # Columns that name the staff member who acted on someone else's row (not whom the row is
@@ -131,4 +143,5 @@ NOT_PERSONAL: dict[str, str] = {
 STAFF_REFERENCES: dict[tuple[str, str], str] = {
     ("applications", "status_decided_by"): "the recruiter who made the status decision",
     ("human_review_requests", "handled_by"): "the recruiter who handled the review request",
+    ("invitations", "invited_by"): "the recruiter who sent the invitation",
 }

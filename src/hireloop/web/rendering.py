@@ -43,6 +43,13 @@ NOTICES = {
     "consent_first": "Before your first interview, read the candidate notice and accept it.",
     "review_requested": "Your request is sent: a person will review your result.",
     "review_handled": "The human review request is marked as handled.",
+    "invitations_sent": "Invitations sent. Each person gets an email with their own link.",
+    "invitations_some_waiting": "Invitations sent. Some addresses were skipped: an "
+    "invitation to this job is already waiting for them.",
+    "invitations_all_waiting": "Nothing sent: every address already has an invitation to "
+    "this job waiting.",
+    "invitation_accepted": "You applied through your invitation. Start your interview "
+    "below when you are ready.",
 }
 
 

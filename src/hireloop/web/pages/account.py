@@ -40,18 +40,20 @@ async def home(user: OptionalUser) -> Response:
 
 @router.get("/register")
 async def register_page(request: Request, user: OptionalUser) -> Response:
+    next_url = safe_next(request.query_params.get("next"), "")
     if user:
-        return redirect(home_for(user))
+        return redirect(next_url or home_for(user))
     return render(
         request,
         "account/register.html",
-        {"values": {}, "errors": {}, "min_length": PASSWORD_MIN_LENGTH},
+        {"values": {}, "errors": {}, "min_length": PASSWORD_MIN_LENGTH, "next": next_url},
     )
 
 
 @router.post("/register", dependencies=[CsrfChecked])
 async def register(request: Request, session: SessionDep, _user: OptionalUser) -> Response:
     form = await read_form(request)
+    next_url = safe_next(form.get("next"), "")  # e.g. back to an invitation
     values = {k: form.get(k, "") for k in ("full_name", "email")}
     errors: dict[str, str] = {}
     try:
@@ -64,9 +66,14 @@ async def register(request: Request, session: SessionDep, _user: OptionalUser) -
     except Conflict as exc:
         errors = {"email": f"{exc.detail}. Log in instead, or use another email."}
     if errors:
-        context = {"values": values, "errors": errors, "min_length": PASSWORD_MIN_LENGTH}
+        context = {
+            "values": values,
+            "errors": errors,
+            "min_length": PASSWORD_MIN_LENGTH,
+            "next": next_url,
+        }
         return render(request, "account/register.html", context, status_code=422)
-    response = redirect("/jobs", notice="registered")
+    response = redirect(next_url or "/jobs", notice="registered")
     start_session(request, response, user)
     return response
 
