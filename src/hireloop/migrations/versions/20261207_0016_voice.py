@@ -4,7 +4,7 @@ A recorded answer's transcript (and its audio file while kept), the mode an inte
 answered in, and whether a job takes voice answers.
 
 Revision ID: 0016_voice
-Revises: 0013_self_identification
+Revises: 0015_invitations
 Create Date: 2026-12-07
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 from hireloop.db import UTCDateTime
 
 revision: str = "0016_voice"
-down_revision: str | None = "0013_self_identification"
+down_revision: str | None = "0015_invitations"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
