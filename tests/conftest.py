@@ -81,6 +81,11 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         data_dir=tmp_path / "data",
         jwt_secret=SecretStr("test-secret-key-that-is-long-enough-for-hs256"),
         log_json=True,
+        # Tests deliver outbox messages themselves (outbox.worker.drain) when they mean
+        # to. A polling worker in the test's own app would also hold SQLite's write lock
+        # for a moment every second, and a test that waits synchronously for a live
+        # server (blocking this event loop) could catch it holding the lock.
+        outbox_worker_in_server=False,
     )
 
 
