@@ -57,7 +57,7 @@ async def test_an_admin_adds_an_endpoint_and_sees_the_delivery(
         assert "non-public address" in await page.locator("#f-url-error").inner_text()
         await page.get_by_label("URL").fill(hook.url)
         await page.get_by_role("button", name="Add the endpoint").click()
-        secret = await page.get_by_label("Signing secret").input_value()
+        secret = await page.get_by_role("textbox", name="Signing secret").input_value()
         assert secret.startswith("whsec_")
         await _fits(page, "admin-webhook-added")
 
