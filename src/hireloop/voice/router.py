@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
@@ -111,6 +112,11 @@ async def question_speech(
     chunks = await service.question_audio(
         session, user, interview_id, message_id, settings_of(request)
     )
+    return spoken(chunks)
+
+
+def spoken(chunks: AsyncIterator[bytes]) -> StreamingResponse:
+    """A question's speech streamed to the page or API client (it never changes)."""
     return StreamingResponse(
         chunks, media_type=SPEECH_CONTENT_TYPE, headers={"Cache-Control": "private, max-age=3600"}
     )

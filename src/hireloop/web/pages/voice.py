@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
 from hireloop.config import settings_of
@@ -16,7 +16,7 @@ from hireloop.errors import InvalidInput
 from hireloop.interviews.models import AnswerMode
 from hireloop.interviews.schemas import ANSWER_MAX_CHARS
 from hireloop.voice import service
-from hireloop.voice.provider import SPEECH_CONTENT_TYPE
+from hireloop.voice.router import spoken
 from hireloop.voice.schemas import VoiceAnswerConfirm
 from hireloop.web.forms import read_form
 from hireloop.web.pages.interviews import page_turn
@@ -40,9 +40,7 @@ async def question_speech(
     chunks = await service.question_audio(
         session, user, interview_id, message_id, settings_of(request)
     )
-    return StreamingResponse(
-        chunks, media_type=SPEECH_CONTENT_TYPE, headers={"Cache-Control": "private, max-age=3600"}
-    )
+    return spoken(chunks)
 
 
 @router.post("/interviews/{interview_id}/voice-answers", dependencies=[CsrfChecked, AnswerLimited])
