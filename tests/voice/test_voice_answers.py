@@ -181,12 +181,12 @@ async def test_without_a_speech_server_voice_is_not_offered(
     detail = await client.get(f"/api/v1/interviews/{started['id']}", headers=auth(token))
     assert detail.json()["voice_offered"] is False
     refused = await upload(client, token, started["id"], recordings.read("webm"))
-    assert refused.status_code == 503
+    assert refused.status_code == 409
     assert refused.json()["code"] == "voice_not_offered"
     spoken = await client.get(
         f"/api/v1/interviews/{started['id']}/messages/{question_id}/speech", headers=auth(token)
     )
-    assert spoken.status_code == 503
+    assert spoken.status_code == 409
 
 
 async def test_a_text_only_job_offers_no_voice(
@@ -195,11 +195,11 @@ async def test_a_text_only_job_offers_no_voice(
     token, _, started, _ = await voice_interview(client, app, voice_allowed=False)
     assert started["answer_mode"] == "text"
     refused = await upload(client, token, started["id"], recordings.read("webm"))
-    assert refused.status_code == 503
+    assert refused.status_code == 409
     assert refused.json()["code"] == "voice_not_allowed"
     mode = await client.put(
         f"/api/v1/interviews/{started['id']}/answer-mode",
         json={"answer_mode": "voice"},
         headers=auth(token),
     )
-    assert mode.status_code == 503
+    assert mode.status_code == 409

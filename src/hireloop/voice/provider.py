@@ -19,7 +19,7 @@ import openai
 import structlog
 
 from hireloop.config import Settings
-from hireloop.errors import ServiceUnavailable
+from hireloop.errors import Conflict, ServiceUnavailable
 
 log = structlog.get_logger(__name__)
 
@@ -32,7 +32,10 @@ class SpeechUnavailable(ServiceUnavailable):
     code = "speech_unavailable"
 
 
-class VoiceNotOffered(ServiceUnavailable):
+class VoiceNotOffered(Conflict):
+    """Voice is not offered here (no speech server, or a text-only job): not an outage to
+    retry, so a 409, where a speech server that fails is a 503."""
+
     code = "voice_not_offered"
 
 
@@ -131,7 +134,7 @@ def _key(settings: Settings) -> str:
 
 
 def speech_provider(settings: Settings) -> SpeechProvider:
-    """The configured speech server's client, shared per configuration; 503 when none."""
+    """The configured speech server's client, shared per configuration; 409 when none."""
     if not settings.speech_enabled:
         raise VoiceNotOffered(
             "Voice answers are not available on this server. Type your answer instead."

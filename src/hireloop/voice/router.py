@@ -49,8 +49,8 @@ async def upload_voice_answer(
     be recorded again or typed: 422 `audio_empty` / `audio_silent` / `audio_truncated`,
     415 `audio_unsupported` (the file's bytes decide, not its declared type), 413
     `audio_too_long` (over `HIRELOOP_SPEECH_MAX_BYTES` or `…_MAX_SECONDS`), 503
-    `speech_unavailable` (the speech server failed or timed out; `Retry-After`) or
-    `voice_not_offered` / `voice_not_allowed`; 409 as for typed answers.
+    `speech_unavailable` (the speech server failed or timed out; `Retry-After`); 409
+    `voice_not_offered` / `voice_not_allowed`, and as for typed answers.
     """
     settings = settings_of(request)
     data = await service.read_recording(audio, settings.speech_max_bytes)
@@ -154,7 +154,7 @@ async def set_answer_mode(
     request: Request,
 ) -> InterviewRead:
     """Switch between voice and typing, before or during the interview (typing always
-    works; voice needs a speech server and a job that allows it: 503 otherwise)."""
+    works; voice needs a speech server and a job that allows it: 409 otherwise)."""
     interview = await service.switch_mode(
         session, user, interview_id, data.answer_mode, settings_of(request)
     )

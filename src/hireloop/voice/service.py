@@ -51,7 +51,7 @@ def voice_offered(settings: Settings, job: JobPosting | None) -> bool:
 
 def require_voice(settings: Settings, interview: Interview) -> None:
     if not settings.speech_enabled:
-        speech_provider(settings)  # raises the plain "not available here" 503
+        speech_provider(settings)  # raises the plain "not available here" 409
     if not voice_offered(settings, interview.job_posting):
         raise VoiceNotOffered(
             "This job takes typed answers only. Type your answer instead.",
