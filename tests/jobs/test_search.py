@@ -122,6 +122,8 @@ def tier_reading(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
         monkeypatch.setattr(search, "RARE_TIER_MATCHES", 0)
     if request.param in ("common words", "stale statistics"):
         monkeypatch.setattr(search, "word_frequencies", _every_word_everywhere)
+    else:  # not what an earlier test's ANALYZE left in PostgreSQL's statistics
+        monkeypatch.setattr(search, "word_frequencies", _no_statistics)
     if request.param == "stale statistics":
         monkeypatch.setattr(search, "MAX_RECENT_ROWS", 1)
     newest_reads: list[int] = []
@@ -144,6 +146,10 @@ class _EveryWordEverywhere(WordFrequencies):
 
 async def _every_word_everywhere(session: object) -> WordFrequencies:
     return _EveryWordEverywhere(postings=1_000_000)
+
+
+async def _no_statistics(session: object) -> WordFrequencies:
+    return WordFrequencies()
 
 
 @pytest.fixture
