@@ -9,7 +9,6 @@ status, a reply slower than the client's timeout, an unusable body.
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -17,11 +16,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
+
+from tests.loopback_server import serving
 
 # One MPEG-1 Layer III frame (128 kbit/s, 44.1 kHz) of silence: 417 bytes, 26 ms.
 MP3_FRAME = b"\xff\xfb\x90\x64" + bytes(413)
@@ -136,23 +136,6 @@ class FakeSpeech:
                 Route("/v1/audio/speech", self._speak, methods=["POST"]),
             ]
         )
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
-        config = uvicorn.Config(
-            app, log_level="warning", lifespan="off", timeout_graceful_shutdown=1
-        )
-        server = uvicorn.Server(config)
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 10
-        while not server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("fake speech server did not start")
-            time.sleep(0.01)
-        try:
+        with serving(app, "fake speech server") as port:
+            self.port = port
             yield self
-        finally:
-            server.should_exit = True
-            thread.join(timeout=10)
-            sock.close()
