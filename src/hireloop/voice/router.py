@@ -53,15 +53,8 @@ async def upload_voice_answer(
     `voice_not_offered` / `voice_not_allowed`, and as for typed answers.
     """
     settings = settings_of(request)
-    data = await service.read_recording(audio, settings.speech_max_bytes)
-    draft = await service.transcribe_answer(
-        session,
-        user,
-        interview_id,
-        settings,
-        data=data,
-        content_type=audio.content_type,
-        question_id=question_id,
+    draft = await service.transcribe_upload(
+        session, user, interview_id, settings, audio, question_id=question_id
     )
     return VoiceAnswerRead.model_validate(draft)
 

@@ -74,6 +74,28 @@ async def read_recording(upload: UploadFile, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+async def transcribe_upload(
+    session: AsyncSession,
+    user: User,
+    interview_id: uuid.UUID,
+    settings: Settings,
+    audio: UploadFile,
+    *,
+    question_id: uuid.UUID | None,
+) -> VoiceAnswer:
+    """An uploaded recording (API or page), read within the size limit and transcribed."""
+    data = await read_recording(audio, settings.speech_max_bytes)
+    return await transcribe_answer(
+        session,
+        user,
+        interview_id,
+        settings,
+        data=data,
+        content_type=audio.content_type,
+        question_id=question_id,
+    )
+
+
 async def transcribe_answer(
     session: AsyncSession,
     user: User,

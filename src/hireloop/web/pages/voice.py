@@ -57,15 +57,8 @@ async def transcribe(
         question_id = uuid.UUID(question) if isinstance(question, str) and question else None
     except ValueError:
         raise InvalidInput("This page is out of date: reload it.") from None
-    data = await service.read_recording(audio, settings.speech_max_bytes)
-    draft = await service.transcribe_answer(
-        session,
-        user,
-        interview_id,
-        settings,
-        data=data,
-        content_type=audio.content_type,
-        question_id=question_id,
+    draft = await service.transcribe_upload(
+        session, user, interview_id, settings, audio, question_id=question_id
     )
     return JSONResponse(
         {"id": str(draft.id), "transcript": draft.transcript}, status_code=201, headers=NO_STORE
