@@ -132,10 +132,9 @@ async def _baseline_rate(url: str, count: int, concurrency: int) -> float:
     return count / (time.perf_counter() - started)
 
 
-async def delivery_rate(events: int) -> None:
+async def delivery_rate(db_url: str, events: int) -> None:
     import tempfile
 
-    db_url = database_url("hireloop_bench_webhooks")
     data_dir = tempfile.mkdtemp(prefix="hireloop-bench-data-")
     env = _env(db_url, data_dir)
     subprocess.run([sys.executable, "-m", "hireloop.cli", "migrate"], env=env, check=True)  # noqa: ASYNC221
@@ -189,9 +188,8 @@ async def _admin_token(base: str, env: dict[str, str]) -> str:
 
 
 async def added_latency(
-    rounds: int, candidates: int, concurrency: int, *, server_worker: bool = True
+    db_url: str, rounds: int, candidates: int, concurrency: int, *, server_worker: bool = True
 ) -> None:
-    db_url = database_url("hireloop_bench_webhook_latency")
     receiver = Receiver()
     await receiver.start()
     extra = {**ALLOW_LOCAL, "HIRELOOP_OUTBOX_WORKER_IN_SERVER": str(server_worker).lower()}
@@ -240,6 +238,7 @@ async def added_latency(
         f"ratio with/without webhook:    {statistics.median(ratios):7.2f}   (target <= 1.10; "
         f"median of {rounds} rounds, min {min(ratios):.2f}, max {max(ratios):.2f})"
     )
+    print("rounds (with/without): " + " ".join(f"{ratio:.2f}" for ratio in ratios))
     print(f"events received: {len(receiver.ids)}")
 
 
@@ -269,8 +268,8 @@ async def _apply_p50(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=2000)
-    parser.add_argument("--rounds", type=int, default=8)
-    parser.add_argument("--candidates", type=int, default=40)
+    parser.add_argument("--rounds", type=int, default=12)
+    parser.add_argument("--candidates", type=int, default=120)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--only", choices=("delivery", "latency"))
     parser.add_argument(
@@ -280,10 +279,12 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.only != "latency":
-        asyncio.run(delivery_rate(args.events))
+        # The database is made before the loop starts (PostgreSQL: its own asyncio.run).
+        asyncio.run(delivery_rate(database_url("hireloop_bench_webhooks"), args.events))
     if args.only != "delivery":
         asyncio.run(
             added_latency(
+                database_url("hireloop_bench_webhook_latency"),
                 args.rounds,
                 args.candidates,
                 args.concurrency,

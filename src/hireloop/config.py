@@ -457,6 +457,15 @@ class Settings(BaseSettings):
     outbox_poll_seconds: float = Field(
         default=1.0, gt=0, le=300, description="how often an idle worker looks for due messages"
     )
+    outbox_server_share: float = Field(
+        default=0.1,
+        gt=0,
+        le=1,
+        description=(
+            "while the server is answering requests, the share of time its own worker may "
+            "spend delivering (it gives way to them; `1` = never)"
+        ),
+    )
     outbox_batch_size: int = Field(
         default=20, ge=1, le=500, description="messages a worker claims and sends at once"
     )

@@ -30,6 +30,7 @@ from hireloop.logging import RequestIdMiddleware, configure_logging
 from hireloop.mail.digest import recruiter_digest
 from hireloop.mail.outbox import RememberBaseUrl
 from hireloop.outbox.channels import load_channels
+from hireloop.outbox.pacing import CountRequests, RequestsInFlight
 from hireloop.outbox.worker import outbox_worker
 from hireloop.privacy.router import admin_router as privacy_admin_router
 from hireloop.privacy.router import me_router
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_json)
     load_channels()  # every outbox channel registers its sender and event subscribers
+    requests_in_flight = RequestsInFlight()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -78,7 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 idle_sweeper(app.state.sessionmaker, settings),
                 retention_purger(app.state.sessionmaker, settings),
                 recruiter_digest(app.state.sessionmaker, settings),
-                outbox_worker(app.state.sessionmaker, settings),
+                outbox_worker(app.state.sessionmaker, settings, requests_in_flight),
             ):
                 yield
         finally:
@@ -100,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestIdMiddleware)
     app.add_middleware(RememberBaseUrl)  # links in the emails a request causes
     install_security(app, settings)  # body limits, content types, headers, CORS
+    app.add_middleware(CountRequests, requests=requests_in_flight)  # the worker gives way
 
     api = APIRouter(prefix=API_PREFIX)
     for router in (

@@ -4,6 +4,7 @@ not, retries back off and end, a crashed attempt is retried with the same event 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -154,3 +155,89 @@ def test_the_backoff_grows_with_jitter_up_to_the_cap(settings: Settings) -> None
     assert all(delay == 30 for delay in first)
     assert all(30 <= delay <= 480 for delay in fifth) and len(set(fifth)) > 1
     assert all(30 <= delay <= 3600 for delay in late) and max(late) > 480
+
+
+async def test_a_batch_shares_work_once_per_key_and_closes_what_it_opened(
+    app: Any, settings: Settings
+) -> None:
+    """``context.shared`` makes each key's value once for a batch's concurrent attempts
+    (an exception too); what goes on ``context.resources`` is closed before the outcomes
+    are written; the next batch makes its own."""
+    maker = maker_of(app)
+    made: list[str] = []
+    closed: list[str] = []
+
+    class Resource:
+        def __init__(self, name: str) -> None:
+            self.name = name
+            self.open = True
+
+        async def __aenter__(self) -> Resource:
+            return self
+
+        async def __aexit__(self, *_exc: object) -> None:
+            self.open = False
+            closed.append(self.name)
+
+    async def make(key: str) -> Resource:
+        made.append(key)
+        await asyncio.sleep(0.01)  # concurrent callers arrive while it is being made
+        if key == "bad":
+            raise ValueError("cannot make it")
+        return Resource(key)
+
+    async def deliver(delivery: Delivery, context: ChannelContext) -> Outcome:
+        key = str(delivery.payload["key"])
+        try:
+            resource = await context.shared(
+                key, lambda: context.resources.enter_async_context(make_and_enter(key))
+            )
+        except ValueError as error:
+            return Outcome.failed(str(error))
+        if not resource.open or resource.name != key:  # closed too early, or mixed up
+            return Outcome.failed("wrong resource")
+        return Outcome.delivered()
+
+    @contextlib.asynccontextmanager
+    async def make_and_enter(key: str) -> AsyncIterator[Resource]:
+        async with await make(key) as resource:
+            yield resource
+
+    register_channel(CHANNEL, deliver)
+    async with maker() as session:
+        for key in ("a", "a", "b", "bad", "a", "bad", "b"):
+            enqueue(session, channel=CHANNEL, destination="x", payload={"key": key})
+        await session.commit()
+    assert await drain(maker, settings, limit=20) == 7
+    assert sorted(made) == ["a", "b", "bad"]
+    assert sorted(closed) == ["a", "b"]
+    statuses = [(m.payload["key"], m.status) for m in await messages(maker)]
+    assert statuses.count(("a", MessageStatus.delivered)) == 3
+    assert statuses.count(("bad", MessageStatus.failed)) == 2
+    async with maker() as session:
+        enqueue(session, channel=CHANNEL, destination="x", payload={"key": "a"})
+        await session.commit()
+    assert await drain(maker, settings, limit=20) == 1
+    assert made.count("a") == 2 and closed.count("a") == 2  # a new batch, made anew
+
+
+async def test_one_attempt_timing_out_does_not_cancel_shared_work_for_the_others(
+    settings: Settings,
+) -> None:
+    context = ChannelContext(settings, None)  # type: ignore[arg-type]
+    release = asyncio.Event()
+    calls = 0
+
+    async def slow() -> str:
+        nonlocal calls
+        calls += 1
+        await release.wait()
+        return "made"
+
+    first = asyncio.create_task(context.shared("k", slow))
+    second = asyncio.create_task(context.shared("k", slow))
+    await asyncio.sleep(0)
+    first.cancel()  # its attempt ran out of time
+    release.set()
+    assert await second == "made"
+    assert first.cancelled() and calls == 1

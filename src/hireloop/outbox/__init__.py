@@ -28,8 +28,9 @@ Adding a channel (e.g. ``email``): in its own module
    making ONE attempt: ``Outcome.delivered()``, ``Outcome.retry(reason)`` (a temporary
    failure: the worker retries with backoff for ``HIRELOOP_OUTBOX_RETRY_HOURS``, then
    gives up) or ``Outcome.failed(reason)`` (never retried); an exception counts as retry;
-2. call ``register_channel("email", deliver)`` at import (``after_attempt=`` optionally
-   runs in the transaction that records each attempt);
+2. call ``register_channel("email", deliver)`` at import (``after_batch=`` optionally
+   runs in the transaction that records a batch's attempts; ``context.shared`` lets the
+   attempts of one batch do common work once);
 3. add the module to ``channels.CHANNEL_MODULES`` so every worker imports it;
 4. if a payload or destination holds personal data, pass ``person_id`` to ``enqueue``:
    erasing that person deletes the message (``ON DELETE CASCADE``).

@@ -9,12 +9,14 @@ when the channel's module is imported; ``load_channels`` imports every module li
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import importlib
 import uuid
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -65,35 +67,60 @@ class Delivery:
     created_at: datetime
 
 
+T = TypeVar("T")
+
+
 @dataclass(frozen=True)
 class ChannelContext:
-    """What a sender may use: the settings and its own sessions (never the worker's)."""
+    """What a sender may use: the settings, its own sessions (never the worker's), and
+    what the attempts of one claimed batch share.
+
+    A batch's attempts run concurrently; ``shared`` lets them do a piece of work once
+    (read an endpoint, resolve its host, open a client) instead of once per message,
+    and ``resources`` closes what they opened when the batch's attempts are over.
+    """
 
     settings: Settings
     sessionmaker: async_sessionmaker[AsyncSession]
+    resources: contextlib.AsyncExitStack = field(default_factory=contextlib.AsyncExitStack)
+    _shared: dict[Hashable, asyncio.Task[Any]] = field(default_factory=dict, repr=False)
+
+    async def shared(self, key: Hashable, make: Callable[[], Awaitable[T]]) -> T:
+        """What ``make()`` gives, made once for this batch under ``key``: later and
+        concurrent callers get the same result (or the same exception). One caller's
+        cancellation (its attempt timing out) does not cancel it for the others."""
+        task = self._shared.get(key)
+        if task is None:
+
+            async def run() -> T:
+                return await make()
+
+            task = self._shared[key] = asyncio.ensure_future(run())
+        return cast(T, await asyncio.shield(task))
 
 
 Deliver = Callable[[Delivery, ChannelContext], Awaitable[Outcome]]
-# Runs in the transaction that records an attempt (e.g. a webhook endpoint's failure count).
-AfterAttempt = Callable[[AsyncSession, Delivery, Outcome, ChannelContext], Awaitable[None]]
+# Runs in the transaction that records a batch's attempts, with each attempt and its
+# outcome in message order (e.g. a webhook endpoint's failure streak).
+AfterBatch = Callable[
+    [AsyncSession, Sequence[tuple[Delivery, Outcome]], ChannelContext], Awaitable[None]
+]
 
 
 @dataclass(frozen=True)
 class Channel:
     name: str
     deliver: Deliver
-    after_attempt: AfterAttempt | None = None
+    after_batch: AfterBatch | None = None
 
 
 _channels: dict[str, Channel] = {}
 
 
-def register_channel(
-    name: str, deliver: Deliver, *, after_attempt: AfterAttempt | None = None
-) -> None:
+def register_channel(name: str, deliver: Deliver, *, after_batch: AfterBatch | None = None) -> None:
     """Make the worker hand messages of channel ``name`` to ``deliver`` (re-registering
     replaces the sender: tests swap one in)."""
-    _channels[name] = Channel(name, deliver, after_attempt)
+    _channels[name] = Channel(name, deliver, after_batch)
 
 
 def channel(name: str) -> Channel | None:

@@ -15,11 +15,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 import structlog
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, Table, Update, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from tenacity import RetryCallState, Retrying, wait_random_exponential
 
@@ -27,6 +29,7 @@ from hireloop.config import Settings
 from hireloop.db import utcnow
 from hireloop.outbox.channels import ChannelContext, Delivery, Outcome, channel, channel_names
 from hireloop.outbox.models import AttemptOutcome, MessageStatus, OutboxAttempt, OutboxMessage
+from hireloop.outbox.pacing import RequestsInFlight, pause_after
 from hireloop.periodic import repeating
 
 log = structlog.get_logger(__name__)
@@ -120,54 +123,99 @@ class Attempted:
     latency_ms: int
 
 
-async def record(
-    session: AsyncSession, settings: Settings, done: Attempted, context: ChannelContext
-) -> None:
-    """Log the attempt and move the message on: delivered, due again later, or failed."""
+def _message_change(settings: Settings, done: Attempted, now: datetime) -> dict[str, object]:
+    """What an attempt's outcome changes on its message: delivered, due again later, or
+    failed (``None`` leaves a column as it is)."""
     delivery, outcome = done.delivery, done.outcome
-    now = utcnow()
     error = outcome.reason[:ERROR_LENGTH] if outcome.reason else None
-    values: dict[str, object] = {"last_error": error}
+    change: dict[str, object] = {
+        "b_id": delivery.message_id,
+        "b_attempt": delivery.attempt,
+        "b_status": None,
+        "b_finished_at": None,
+        "b_next_attempt_at": None,
+        "b_error": error,
+    }
     if outcome.kind is AttemptOutcome.delivered:
-        values |= {"status": MessageStatus.delivered, "finished_at": now}
+        change |= {"b_status": MessageStatus.delivered, "b_finished_at": now}
     elif outcome.kind is AttemptOutcome.retry and now - delivery.created_at < timedelta(
         hours=settings.outbox_retry_hours
     ):
         delay = retry_delay(settings, delivery.attempt)
         if outcome.retry_after is not None:  # the receiver asked for a pause
             delay = max(delay, min(outcome.retry_after, settings.outbox_retry_max_delay_seconds))
-        values |= {"next_attempt_at": now + timedelta(seconds=delay)}
+        change["b_next_attempt_at"] = now + timedelta(seconds=delay)
     else:
-        values |= {"status": MessageStatus.failed, "finished_at": now}
+        change |= {"b_status": MessageStatus.failed, "b_finished_at": now}
         if outcome.kind is AttemptOutcome.retry:
-            values["last_error"] = (
+            change["b_error"] = (
                 f"gave up after {delivery.attempt} attempts over "
                 f"{settings.outbox_retry_hours:g} h; last: {error}"
             )[:ERROR_LENGTH]
-    session.add(
+    return change
+
+
+def _move_on_statement() -> Update:
+    """One UPDATE for every message of a batch (executemany): only the holder of an
+    attempt's lease (same attempt number, still pending) moves its message on."""
+    table = cast(Table, OutboxMessage.__table__)
+    columns = table.c
+
+    def kept(name: str) -> ColumnElement[Any]:
+        column = columns[name]
+        return func.coalesce(bindparam(f"b_{name}", type_=column.type), column)
+
+    return (
+        update(table)
+        .where(
+            columns.id == bindparam("b_id"),
+            columns.attempts == bindparam("b_attempt"),
+            columns.status == MessageStatus.pending.value,
+        )
+        .values(
+            status=kept("status"),
+            finished_at=kept("finished_at"),
+            next_attempt_at=kept("next_attempt_at"),
+            last_error=bindparam("b_error", type_=columns.last_error.type),
+        )
+    )
+
+
+async def record(
+    session: AsyncSession,
+    settings: Settings,
+    attempted: Sequence[Attempted],
+    context: ChannelContext,
+) -> None:
+    """Log a batch's attempts and move each message on, in a few statements whatever the
+    batch's size (SQLite has one writer: the write is kept short); then each channel's
+    ``after_batch`` sees its attempts, in message order."""
+    if not attempted:
+        return
+    now = utcnow()
+    session.add_all(
         OutboxAttempt(
-            message_id=delivery.message_id,
-            number=delivery.attempt,
+            message_id=done.delivery.message_id,
+            number=done.delivery.attempt,
             started_at=done.started_at,
             latency_ms=done.latency_ms,
-            outcome=outcome.kind,
-            status_code=outcome.status_code,
-            error=error,
+            outcome=done.outcome.kind,
+            status_code=done.outcome.status_code,
+            error=done.outcome.reason[:ERROR_LENGTH] if done.outcome.reason else None,
         )
+        for done in attempted
     )
-    # Only the holder of this attempt's lease moves the message on.
+    await session.flush()
     await session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.id == delivery.message_id,
-            OutboxMessage.attempts == delivery.attempt,
-            OutboxMessage.status == MessageStatus.pending,
-        )
-        .values(**values)
+        _move_on_statement(), [_message_change(settings, done, now) for done in attempted]
     )
-    sender = channel(delivery.channel)
-    if sender is not None and sender.after_attempt is not None:
-        await sender.after_attempt(session, delivery, outcome, context)
+    by_channel: dict[str, list[tuple[Delivery, Outcome]]] = {}
+    for done in sorted(attempted, key=lambda done: done.delivery.message_id):
+        by_channel.setdefault(done.delivery.channel, []).append((done.delivery, done.outcome))
+    for name, outcomes in by_channel.items():
+        sender = channel(name)
+        if sender is not None and sender.after_batch is not None:
+            await sender.after_batch(session, outcomes, context)
 
 
 async def _timed_attempt(delivery: Delivery, context: ChannelContext) -> Attempted:
@@ -189,38 +237,57 @@ async def _timed_attempt(delivery: Delivery, context: ChannelContext) -> Attempt
 
 async def work_once(maker: async_sessionmaker[AsyncSession], settings: Settings) -> int:
     """Claim one batch, attempt it concurrently, record the outcomes in one transaction
-    (one write per batch, not per message: SQLite has one writer); the number attempted.
+    (one short write per batch, not per message: SQLite has one writer); the number
+    attempted.
     A crash before that commit leaves the batch to be attempted again (at least once)."""
     batch = await claim(maker, settings, settings.outbox_batch_size)
     if not batch:
         return 0
     context = ChannelContext(settings, maker)
-    attempted = await asyncio.gather(*(_timed_attempt(item, context) for item in batch))
+    async with context.resources:  # what the attempts opened is closed before the write
+        attempted = await asyncio.gather(*(_timed_attempt(item, context) for item in batch))
     async with maker() as session:
-        for done in attempted:
-            await record(session, settings, done, context)
+        await record(session, settings, attempted, context)
         await session.commit()
     return len(batch)
 
 
 async def drain(
-    maker: async_sessionmaker[AsyncSession], settings: Settings, *, limit: int | None = None
+    maker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    *,
+    limit: int | None = None,
+    busy: Callable[[], bool] | None = None,
 ) -> int:
     """Work batch after batch until nothing is due (or ``limit`` attempts were made); the
-    number of attempts made."""
+    number of attempts made. While ``busy()`` says requests are being answered, pause
+    between batches to use at most ``outbox_server_share`` of the time (``pacing``)."""
     total = 0
-    while (limit is None or total < limit) and (done := await work_once(maker, settings)) > 0:
+    while limit is None or total < limit:
+        clock = time.perf_counter()
+        done = await work_once(maker, settings)
+        if not done:
+            break
         total += done
+        if busy is not None and busy():
+            spent = time.perf_counter() - clock
+            await asyncio.sleep(pause_after(spent, settings.outbox_server_share))
     return total
 
 
 def outbox_worker(
-    maker: async_sessionmaker[AsyncSession], settings: Settings
+    maker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    requests: RequestsInFlight | None = None,
 ) -> contextlib.AbstractAsyncContextManager[None]:
     """Deliver in the background while the app runs (``hireloop serve``), polling every
-    ``outbox_poll_seconds``; off with ``HIRELOOP_OUTBOX_WORKER_IN_SERVER=false``."""
+    ``outbox_poll_seconds`` and giving way to ``requests`` in flight; off with
+    ``HIRELOOP_OUTBOX_WORKER_IN_SERVER=false``."""
     interval = settings.outbox_poll_seconds if settings.outbox_worker_in_server else 0
-    return repeating("outbox-worker", interval, lambda: drain(maker, settings), run_at_start=True)
+    busy = requests.busy if requests is not None else None
+    return repeating(
+        "outbox-worker", interval, lambda: drain(maker, settings, busy=busy), run_at_start=True
+    )
 
 
 async def run_worker(settings: Settings, *, once: bool = False) -> int:

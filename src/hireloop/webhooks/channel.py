@@ -13,6 +13,7 @@ import json
 import time
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import httpx
 from sqlalchemy import (
@@ -103,11 +104,14 @@ async def fan_out(session: AsyncSession, events: Sequence[Event]) -> None:
     await session.execute(insert(OutboxMessage).from_select(columns, subscribed))
 
 
-async def deliver(delivery: Delivery, context: ChannelContext) -> Outcome:
-    try:
-        endpoint_id = uuid.UUID(delivery.destination)
-    except ValueError:
-        return Outcome.failed("not a webhook endpoint id")
+@dataclass(frozen=True)
+class _Endpoint:
+    url: str
+    secret: str
+    enabled: bool
+
+
+async def _read_endpoint(context: ChannelContext, endpoint_id: uuid.UUID) -> _Endpoint | None:
     async with context.sessionmaker() as session:
         found = (
             await session.execute(
@@ -117,20 +121,40 @@ async def deliver(delivery: Delivery, context: ChannelContext) -> Outcome:
             )
         ).first()
         await session.rollback()
-    if found is None:
+    return None if found is None else _Endpoint(*found)
+
+
+async def deliver(delivery: Delivery, context: ChannelContext) -> Outcome:
+    """One attempt. The endpoint is read again (it may have been switched off or its URL
+    changed), its host resolved and checked, and a client opened, once per claimed batch
+    and endpoint: the batch's messages to it share them (and the client's connections)."""
+    try:
+        endpoint_id = uuid.UUID(delivery.destination)
+    except ValueError:
+        return Outcome.failed("not a webhook endpoint id")
+    endpoint = await context.shared(
+        ("webhook-endpoint", endpoint_id), lambda: _read_endpoint(context, endpoint_id)
+    )
+    if endpoint is None:
         return Outcome.failed("the endpoint was deleted")
-    url, secret, enabled = found
-    if not enabled:
+    if not endpoint.enabled:
         return Outcome.failed("the endpoint is switched off")
     settings = context.settings
     try:
-        target = await outbound.resolve(url, settings.webhook_allowed_networks)
+        target = await context.shared(
+            ("webhook-target", endpoint.url),
+            lambda: outbound.resolve(endpoint.url, settings.webhook_allowed_networks),
+        )
     except outbound.UnsafeURL as error:
         return Outcome.retry(f"refused: {error}")
+    client = await context.shared(
+        ("webhook-client", target.origin),
+        lambda: context.resources.enter_async_context(outbound.client(settings)),
+    )
     body = body_of(delivery.payload)
-    headers = signing.headers(secret, str(delivery.event_id), int(time.time()), body)
+    headers = signing.headers(endpoint.secret, str(delivery.event_id), int(time.time()), body)
     try:
-        response = await outbound.post(target, body, headers, settings)
+        response = await outbound.post(client, target, body, headers, settings)
     except TimeoutError:
         return Outcome.retry(f"no answer within {settings.webhook_timeout_seconds:g} s")
     except httpx.HTTPError as error:
@@ -146,17 +170,40 @@ async def deliver(delivery: Delivery, context: ChannelContext) -> Outcome:
     return Outcome.retry(f"HTTP {code} {said}".strip(), code, response.retry_after)
 
 
-async def after_attempt(
-    session: AsyncSession, delivery: Delivery, outcome: Outcome, context: ChannelContext
+async def after_batch(
+    session: AsyncSession,
+    outcomes: Sequence[tuple[Delivery, Outcome]],
+    context: ChannelContext,
 ) -> None:
-    """Keep the endpoint's failure streak; switch it off when the streak is too long."""
-    try:
-        endpoint_id = uuid.UUID(delivery.destination)
-    except ValueError:
+    """Keep each endpoint's failure streak, attempt by attempt in message order; switch an
+    endpoint off when its streak is too long (or the receiver answered 410)."""
+    by_endpoint: dict[uuid.UUID, list[tuple[Delivery, Outcome]]] = {}
+    for delivery, outcome in outcomes:
+        try:
+            endpoint_id = uuid.UUID(delivery.destination)
+        except ValueError:
+            continue
+        by_endpoint.setdefault(endpoint_id, []).append((delivery, outcome))
+    if not by_endpoint:
         return
-    endpoint = await session.get(WebhookEndpoint, endpoint_id, with_for_update=True)
-    if endpoint is None:
-        return
+    endpoints = await session.scalars(
+        select(WebhookEndpoint)
+        .where(WebhookEndpoint.id.in_(by_endpoint))
+        .order_by(WebhookEndpoint.id)  # one lock order for every worker
+        .with_for_update()
+    )
+    for endpoint in endpoints:
+        for delivery, outcome in by_endpoint[endpoint.id]:
+            await _count_attempt(session, endpoint, delivery, outcome, context)
+
+
+async def _count_attempt(
+    session: AsyncSession,
+    endpoint: WebhookEndpoint,
+    delivery: Delivery,
+    outcome: Outcome,
+    context: ChannelContext,
+) -> None:
     if outcome.kind is AttemptOutcome.delivered:
         endpoint.failure_streak = 0
         endpoint.failing_since = None
@@ -190,5 +237,5 @@ async def after_attempt(
         )
 
 
-register_channel(CHANNEL, deliver, after_attempt=after_attempt)
+register_channel(CHANNEL, deliver, after_batch=after_batch)
 subscribe_batch(fan_out)

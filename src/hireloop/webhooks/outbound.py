@@ -47,6 +47,12 @@ class Target:
     address: Address  # the checked address the request goes to
     path: str  # path and query
 
+    @property
+    def origin(self) -> tuple[str, str, Address, int]:
+        """What a connection is good for: it was made to this address, and its TLS
+        session checked this host name, so only requests with the same may reuse it."""
+        return (self.scheme, self.host, self.address, self.port)
+
 
 @dataclass(frozen=True)
 class Response:
@@ -147,26 +153,37 @@ def _pinned_url(target: Target) -> str:
     return f"{target.scheme}://{literal}:{target.port}{target.path}"
 
 
+def client(settings: Settings) -> httpx.AsyncClient:
+    """A client for webhook requests (use as ``async with``): no redirects, no proxy or
+    netrc from the environment, the shared TLS context. Share one only among requests to
+    one ``Target.origin``: requests go to a pinned IP, and a pooled connection carries the
+    TLS server name it was opened with."""
+    return httpx.AsyncClient(
+        timeout=httpx.Timeout(settings.webhook_timeout_seconds),
+        follow_redirects=False,
+        trust_env=False,
+        verify=_tls_context(),
+    )
+
+
 async def post(
-    target: Target, body: bytes, headers: dict[str, str], settings: Settings
+    client: httpx.AsyncClient,
+    target: Target,
+    body: bytes,
+    headers: dict[str, str],
+    settings: Settings,
 ) -> Response:
-    """POST ``body`` to the checked address, without following redirects, reading at most
-    ``webhook_max_response_bytes`` of the answer, within ``webhook_timeout_seconds``."""
+    """POST ``body`` to the checked address with ``client`` (see ``client``), without
+    following redirects, reading at most ``webhook_max_response_bytes`` of the answer,
+    within ``webhook_timeout_seconds``."""
     limit = settings.webhook_max_response_bytes
-    seconds = settings.webhook_timeout_seconds
     default_port = 443 if target.scheme == "https" else 80
     host_header = target.host if ":" not in target.host else f"[{target.host}]"
     if target.port != default_port:
         host_header += f":{target.port}"
     clock = time.perf_counter()
     async with (
-        asyncio.timeout(seconds),
-        httpx.AsyncClient(
-            timeout=httpx.Timeout(seconds),
-            follow_redirects=False,
-            trust_env=False,
-            verify=_tls_context(),
-        ) as client,
+        asyncio.timeout(settings.webhook_timeout_seconds),
         client.stream(
             "POST",
             _pinned_url(target),
