@@ -4,7 +4,7 @@ Their scripts and styles are the builds the ``fastapi-offline`` package ships (k
 date with Swagger UI 5 and ReDoc 2 releases), served from this server under
 ``/docs/assets``: no CDN, so the docs work on a disconnected network. The pages carry no
 inline script (``/static/api-docs.js`` starts either viewer from the page's data
-attributes), so their Content-Security-Policy (``security.DOCS_CSP``) allows scripts
+attributes), so their Content-Security-Policy (``security.headers.DOCS_CSP``) allows scripts
 from this server only.
 
 FastAPI's own OAuth2 redirect page is not served: it is needed only by the

@@ -310,7 +310,7 @@ class Settings(BaseSettings):
         ),
     )
 
-    # Hardening (see security.py and ratelimit.py). Limits count requests per fixed window.
+    # Hardening (see the security package and ratelimit.py). Limits count requests per fixed window.
     redis_url: str | None = Field(
         default=None,
         description=(

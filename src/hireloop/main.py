@@ -37,7 +37,7 @@ from hireloop.privacy.router import me_router
 from hireloop.privacy.scheduler import retention_purger
 from hireloop.ratelimit import create_rate_limiter
 from hireloop.resumes.router import router as resumes_router
-from hireloop.security import install_security
+from hireloop.security.install import install_security
 from hireloop.users.router import router as users_router
 from hireloop.voice.provider import close_speech_providers
 from hireloop.voice.router import router as voice_router

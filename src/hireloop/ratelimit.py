@@ -141,7 +141,7 @@ def _limiter(request: Request) -> tuple[RateLimiter, Settings]:
 
 def client_ip(request: Request) -> str:
     """The client's address: the connection's peer, or what a trusted proxy forwarded
-    for it (security.TrustedProxyMiddleware; no proxy is trusted unless configured)."""
+    for it (security.proxies.TrustedProxyMiddleware; no proxy is trusted unless configured)."""
     return request.client.host if request.client else "unknown"
 
 

@@ -12,7 +12,7 @@ import pytest
 from httpx import AsyncClient
 
 from hireloop.auth.models import UserRole
-from hireloop.security import MAX_JSON_DEPTH
+from hireloop.security.body_checks import MAX_JSON_DEPTH
 from tests.factories import PASSWORD, auth, create_job, create_staff_user, job_payload
 from tests.factories import register_candidate as register
 

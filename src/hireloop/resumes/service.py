@@ -26,7 +26,7 @@ from hireloop.resumes.extraction import CONTENT_TYPES, declared_kind, extract_te
 from hireloop.resumes.models import Resume
 from hireloop.resumes.parsing import parse_resume
 from hireloop.resumes.storage import ResumeStorage
-from hireloop.security import reject_unsafe_text
+from hireloop.security.text import reject_unsafe_text
 
 log = structlog.get_logger(__name__)
 

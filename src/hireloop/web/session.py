@@ -31,7 +31,7 @@ from hireloop.config import settings_of
 from hireloop.db import SessionDep
 from hireloop.errors import DomainError, Forbidden
 from hireloop.ratelimit import check_answer, check_interview_start
-from hireloop.security import body_refusal
+from hireloop.security.guard import body_refusal
 
 SESSION_COOKIE = "hireloop_session"
 CSRF_COOKIE = "hireloop_csrf"
@@ -60,7 +60,7 @@ def _page_of(request: Request) -> str:
 
 def _secure(request: Request) -> bool:
     # Behind a TLS-terminating proxy listed in HIRELOOP_TRUSTED_PROXIES this is "https"
-    # too (security.TrustedProxyMiddleware applies its X-Forwarded-Proto).
+    # too (security.proxies.TrustedProxyMiddleware applies its X-Forwarded-Proto).
     return request.url.scheme == "https"
 
 
@@ -131,7 +131,7 @@ def set_csrf_cookie(request: Request, response: Response) -> None:
 
 
 class BodyTooLarge(DomainError):
-    """A page's form was larger than the server takes (security.RequestGuardMiddleware)."""
+    """A page's form was larger than the server takes (security.guard.RequestGuardMiddleware)."""
 
     status_code = 413
     code = "body_too_large"

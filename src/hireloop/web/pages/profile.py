@@ -32,7 +32,7 @@ from hireloop.resumes import service as resumes
 from hireloop.resumes.extraction import CONTENT_TYPES
 from hireloop.resumes.schemas import ResumeRead
 from hireloop.resumes.storage import ResumeStorage
-from hireloop.security import body_refusal
+from hireloop.security.guard import body_refusal
 from hireloop.web.forms import field_errors, read_form
 from hireloop.web.rendering import PageRoute, redirect, render
 from hireloop.web.self_identification_form import (
