@@ -88,6 +88,10 @@ def webhooks(w: World) -> list[Target]:
     return w.webhooks
 
 
+def invitations(w: World) -> list[Target]:
+    return w.invitations
+
+
 @dataclass(frozen=True)
 class Access:
     targets: Callable[[World], list[Target]]
@@ -122,6 +126,9 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", f"{API}/job-postings/{{job_id}}/invitations"): Access(jobs, managers, EITHER),
     ("POST", f"{API}/job-postings/{{job_id}}/invitations"): Access(
         jobs, managers, EITHER, {"emails": ["invited.by.someone.else@example.com"]}
+    ),
+    ("POST", f"{API}/job-postings/{{job_id}}/invitations/{{invitation_id}}/withdraw"): Access(
+        invitations, managers, EITHER
     ),
     ("GET", f"{API}/applications/{{application_id}}"): Access(applications, viewers, NOT_YOURS),
     ("POST", f"{API}/applications/{{application_id}}/withdraw"): Access(
@@ -249,6 +256,9 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/recruiter/jobs/{job_id}/invitations"): Access(jobs, managers, EITHER),
     ("POST", "/recruiter/jobs/{job_id}/invitations"): Access(
         jobs, managers, EITHER, {"emails": "invited.by.someone.else@example.com"}
+    ),
+    ("POST", "/recruiter/jobs/{job_id}/invitations/{invitation_id}/withdraw"): Access(
+        invitations, managers, EITHER, {}
     ),
     ("GET", "/recruiter/applications/{application_id}/print"): Access(
         applications, managers, EITHER

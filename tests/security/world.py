@@ -51,6 +51,7 @@ class World:
     resumes: list[Target] = field(default_factory=list)
     users: list[Target] = field(default_factory=list)
     webhooks: list[Target] = field(default_factory=list)
+    invitations: list[Target] = field(default_factory=list)
     # Per user: text only they (and those SPEC lets in) may see: emails, names, answers.
     secrets: dict[str, set[str]] = field(default_factory=dict)
 
@@ -112,6 +113,18 @@ async def build_world(client: AsyncClient, app: Any) -> World:
         job = await create_job(client, world.tokens[key], company=company)
         active[key] = job["id"]
         world.jobs.append(Target({"job_id": job["id"]}, recruiter=key, public=True))
+        invited = f"invitee.of.{key}.{uuid.uuid4().hex[:8]}@example.com"
+        response = await client.post(
+            f"/api/v1/job-postings/{job['id']}/invitations",
+            json={"emails": [invited]},
+            headers=auth(world.tokens[key]),
+        )
+        assert response.status_code == 201, response.text
+        invitation_id = response.json()["invited"][0]["id"]
+        world.invitations.append(
+            Target({"job_id": job["id"], "invitation_id": invitation_id}, recruiter=key)
+        )
+        world.secrets.setdefault(key, set()).add(invited)
         private_text = f"Confidential posting text {uuid.uuid4().hex}"
         closed = await create_job(
             client, world.tokens[key], company=company, description=private_text

@@ -37,6 +37,7 @@ class AuditAction(StrEnum):
     human_review_handled = "human_review.handled"
     applicants_exported = "applicants.exported"
     invitations_sent = "invitations.sent"
+    invitation_withdrawn = "invitation.withdrawn"
     webhook_created = "webhook.created"
     webhook_updated = "webhook.updated"
     webhook_deleted = "webhook.deleted"

@@ -18,6 +18,7 @@ class InvitationState(StrEnum):
     opened = "opened"
     accepted = "accepted"
     expired = "expired"
+    withdrawn = "withdrawn"
 
 
 class Invitation(UUIDPrimaryKey, Base):
@@ -45,10 +46,13 @@ class Invitation(UUIDPrimaryKey, Base):
     accepted_by_id: Mapped[uuid.UUID | None] = mapped_column(
         "accepted_by", ForeignKey("users.id", ondelete="CASCADE")
     )
+    withdrawn_at: Mapped[datetime | None]  # by the recruiter, before it was used
 
     def state(self, now: datetime) -> InvitationState:
         if self.accepted_at is not None:
             return InvitationState.accepted
+        if self.withdrawn_at is not None:
+            return InvitationState.withdrawn
         if self.expires_at <= now:
             return InvitationState.expired
         return InvitationState.opened if self.opened_at is not None else InvitationState.sent

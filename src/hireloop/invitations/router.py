@@ -1,5 +1,5 @@
-"""Invitations through the API: a recruiter invites addresses to an own posting and lists
-the invitations with their state."""
+"""Invitations through the API: a recruiter invites addresses to an own posting, lists
+the invitations with their state, and withdraws one not yet used."""
 
 from __future__ import annotations
 
@@ -61,11 +61,23 @@ async def invite_candidates(
     )
 
 
+@router.post("/{invitation_id}/withdraw", responses=error_responses(401, 403, 404, 409, 422))
+async def withdraw_invitation(
+    job_id: uuid.UUID, invitation_id: uuid.UUID, user: RecruiterUser, session: SessionDep
+) -> InvitationRead:
+    """Withdraw an invitation that was not used: its link then shows that it was
+    withdrawn (410), and its email is not sent if it is still waiting to go. Withdrawing
+    again changes nothing; an accepted invitation cannot be withdrawn (409). The address
+    can be invited again."""
+    invitation = await service.withdraw(session, user, job_id, invitation_id)
+    return read(invitation)
+
+
 @router.get("", responses=error_responses(401, 403, 404, 422))
 async def list_invitations(
     job_id: uuid.UUID, user: RecruiterUser, session: SessionDep
 ) -> InvitationList:
     """The posting's invitations, newest first, each with its state: `sent`, `opened`
-    (the link was followed), `accepted` (the invitee applied) or `expired`."""
+    (the link was followed), `accepted` (the invitee applied), `expired` or `withdrawn`."""
     _job, items, total = await service.list_for_job(session, user, job_id)
     return InvitationList(items=[read(item) for item in items], total=total)

@@ -1,7 +1,9 @@
-"""Inviting addresses to a posting, and the invitee's side: opening and accepting the link.
+"""Inviting addresses to a posting (and withdrawing an invitation not yet used), and the
+invitee's side: opening and accepting the link.
 
-A link is refused as invalid (tampered, or its invitation is gone), expired, or used (an
-invitation is accepted once); each refusal is its own error so the page can say which.
+A link is refused as invalid (tampered, or its invitation is gone), expired, used (an
+invitation is accepted once) or withdrawn; each refusal is its own error so the page can
+say which.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from hireloop.audit.service import record
 from hireloop.auth.models import User, UserRole
 from hireloop.config import Settings
 from hireloop.db import utcnow
-from hireloop.errors import Conflict, DomainError, Forbidden
+from hireloop.errors import Conflict, DomainError, Forbidden, NotFound
 from hireloop.invitations.models import Invitation
 from hireloop.invitations.tokens import BadInvitationToken, invitation_id_of
 from hireloop.jobs.models import JobPosting, JobStatus
@@ -58,6 +60,11 @@ _REFUSALS = {
         "This invitation has already been used. If it was you, sign in and find the job "
         "under My applications; otherwise ask the recruiter for a new invitation.",
         409,
+    ),
+    "withdrawn": (
+        "The recruiter has withdrawn this invitation. You can still find the job on the "
+        "jobs page if it is open.",
+        410,
     ),
 }
 
@@ -98,6 +105,7 @@ async def invite(
                 Invitation.job_posting_id == job.id,
                 Invitation.email.in_(wanted),
                 Invitation.accepted_at.is_(None),
+                Invitation.withdrawn_at.is_(None),
                 Invitation.expires_at > now,
             )
         )
@@ -171,6 +179,40 @@ async def list_for_job(
     return job, list(rows), total or 0
 
 
+async def withdraw(
+    session: AsyncSession, recruiter: User, job_id: uuid.UUID, invitation_id: uuid.UUID
+) -> Invitation:
+    """Withdraw an invitation to the recruiter's own posting: its link stops working and
+    its email, if not sent yet, is not sent. Withdrawing twice changes nothing; one that
+    was accepted cannot be withdrawn (the invitee applied: the application is theirs)."""
+    job = await managed_posting(session, recruiter, job_id)
+    invitation = await session.scalar(
+        select(Invitation)
+        .where(Invitation.id == invitation_id, Invitation.job_posting_id == job.id)
+        .with_for_update()
+    )
+    if invitation is None:
+        raise NotFound("No such invitation to this posting.", code="invitation_not_found")
+    if invitation.accepted_at is not None:
+        raise Conflict(
+            "This invitation was already used: the candidate applied. Change the "
+            "application's status instead.",
+            code="invitation_used",
+        )
+    if invitation.withdrawn_at is None:
+        invitation.withdrawn_at = utcnow()
+        record(
+            session,
+            recruiter,
+            AuditAction.invitation_withdrawn,
+            "job_posting",
+            job.id,
+            details={"invitation_id": str(invitation.id)},
+        )
+        await session.flush()
+    return invitation
+
+
 async def _usable(
     session: AsyncSession, settings: Settings, token: str, now: datetime
 ) -> tuple[Invitation, JobPosting]:
@@ -186,6 +228,8 @@ async def _usable(
         raise refused("invalid")  # withdrawn with its posting, or erased
     if invitation.accepted_at is not None:
         raise refused("used")
+    if invitation.withdrawn_at is not None:
+        raise refused("withdrawn")
     if invitation.expires_at <= now:
         raise refused("expired")
     job = await session.get(JobPosting, invitation.job_posting_id)

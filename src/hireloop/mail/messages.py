@@ -1,7 +1,7 @@
 """What each kind of email says, composed at delivery from the ids its payload names.
 
-Returns None when there is nothing to send any more (the invitation was used or its
-posting deleted, the person was erased): the outbox then records it as not sent.
+Returns None when there is nothing to send any more (the invitation was used or withdrawn,
+its posting deleted, the person was erased): the outbox then records it as not sent.
 """
 
 from __future__ import annotations
@@ -72,7 +72,11 @@ async def _invitation(
         await session.execute(
             select(Invitation, JobPosting)
             .join(JobPosting, JobPosting.id == Invitation.job_posting_id)
-            .where(Invitation.id == invitation_id, Invitation.accepted_at.is_(None))
+            .where(
+                Invitation.id == invitation_id,
+                Invitation.accepted_at.is_(None),
+                Invitation.withdrawn_at.is_(None),
+            )
         )
     ).first()
     if row is None:

@@ -44,6 +44,7 @@ NOTICES = {
     "review_requested": "Your request is sent: a person will review your result.",
     "review_handled": "The human review request is marked as handled.",
     "invitations_sent": "Invitations sent. Each person gets an email with their own link.",
+    "invitation_withdrawn": "Invitation withdrawn: its link no longer works.",
     "invitations_some_waiting": "Invitations sent. Some addresses were skipped: an "
     "invitation to this job is already waiting for them.",
     "invitations_all_waiting": "Nothing sent: every address already has an invitation to "

@@ -1,8 +1,8 @@
 """Invitations on the web: the recruiter's invite page for a posting, and the page an
 invitee lands on from the email (register or sign in, then apply and interview).
 
-A link that cannot be used gets a page saying why: not valid (tampered or withdrawn),
-expired, or already used.
+A link that cannot be used gets a page saying why: not valid (tampered, or its posting
+deleted), expired, already used, or withdrawn by the recruiter.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ _TITLES = {
     "invalid": "This invitation link is not valid",
     "expired": "This invitation has expired",
     "used": "This invitation has already been used",
+    "withdrawn": "This invitation was withdrawn",
 }
 
 
@@ -90,6 +91,19 @@ async def send_invitations(
     if not result.invited:
         notice = "invitations_all_waiting"
     return redirect(f"/recruiter/jobs/{job_id}/invitations", notice=notice)
+
+
+@router.post(
+    "/recruiter/jobs/{job_id}/invitations/{invitation_id}/withdraw", dependencies=[CsrfChecked]
+)
+async def withdraw_invitation(
+    job_id: uuid.UUID,
+    invitation_id: uuid.UUID,
+    session: SessionDep,
+    user: PageRecruiter,
+) -> Response:
+    await service.withdraw(session, user, job_id, invitation_id)
+    return redirect(f"/recruiter/jobs/{job_id}/invitations", notice="invitation_withdrawn")
 
 
 def _form_error(exc: ValidationError, addresses: list[str]) -> str:
