@@ -32,6 +32,7 @@ from hireloop.mail.outbox import RememberBaseUrl
 from hireloop.outbox.channels import load_channels
 from hireloop.outbox.pacing import CountRequests, RequestsInFlight
 from hireloop.outbox.worker import outbox_worker
+from hireloop.privacy.router import address_router as privacy_address_router
 from hireloop.privacy.router import admin_router as privacy_admin_router
 from hireloop.privacy.router import me_router
 from hireloop.privacy.scheduler import retention_purger
@@ -118,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         consent_router,
         me_router,
         privacy_admin_router,
+        privacy_address_router,
         audit_router,
         invitations_router,
         exports_router,

@@ -370,6 +370,21 @@ FORMS_THIS_WORLD_DOES_NOT_SHOW = {
 }
 
 
+def _note_forms(
+    found: dict[str, tuple[str, Form, str]],
+    posts: dict[str, re.Pattern[str]],
+    user: str,
+    url: str,
+    html: str,
+) -> None:
+    """Remember the first form seen for each POST route (who saw it, and where)."""
+    for form in forms_of(html):
+        action = urlsplit(form.action or url).path
+        route = next((r for r, pattern in posts.items() if pattern.match(action)), None)
+        if form.method == "post" and route and route not in found:
+            found[route] = (user, form, action)
+
+
 async def _page_targets(
     app: FastAPI, clients: dict[str, AsyncClient], world: World
 ) -> list[Target]:
@@ -398,13 +413,12 @@ async def _page_targets(
             for name, value in zip(names, ids, strict=True):
                 url = url.replace(f"{{{name}}}", value)
             page = await clients[user].get(url)
-            if page.status_code != 200:
-                continue
-            for form in forms_of(page.text):
-                action = urlsplit(form.action or url).path
-                route = next((r for r, pattern in posts.items() if pattern.match(action)), None)
-                if form.method == "post" and route and route not in found:
-                    found[route] = (user, form, action)
+            if page.status_code == 200:
+                _note_forms(found, posts, user, url, page.text)
+    # A page that shows a form only for a query: People, searched for an invited address.
+    for url in [f"/admin/people?search={address}" for address in world.invitees]:
+        page = await clients["admin"].get(url)
+        _note_forms(found, posts, "admin", url, page.text)
     missing = sorted(set(posts) - set(found) - FORMS_THIS_WORLD_DOES_NOT_SHOW)
     assert not missing, f"no page shows a form for {missing}: open one in _page_targets"
     targets = []

@@ -52,6 +52,7 @@ class World:
     users: list[Target] = field(default_factory=list)
     webhooks: list[Target] = field(default_factory=list)
     invitations: list[Target] = field(default_factory=list)
+    invitees: list[str] = field(default_factory=list)  # invited addresses without accounts
     # Per user: text only they (and those SPEC lets in) may see: emails, names, answers.
     secrets: dict[str, set[str]] = field(default_factory=dict)
 
@@ -125,6 +126,7 @@ async def build_world(client: AsyncClient, app: Any) -> World:
             Target({"job_id": job["id"], "invitation_id": invitation_id}, recruiter=key)
         )
         world.secrets.setdefault(key, set()).add(invited)
+        world.invitees.append(invited)
         private_text = f"Confidential posting text {uuid.uuid4().hex}"
         closed = await create_job(
             client, world.tokens[key], company=company, description=private_text

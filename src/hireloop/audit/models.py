@@ -28,6 +28,7 @@ class AuditAction(StrEnum):
     job_status_changed = "job.status_changed"
     export_downloaded = "export.downloaded"
     account_erased = "account.erased"
+    address_erased = "address.erased"  # invitations to an address without an account
     user_role_changed = "user.role_changed"
     user_status_changed = "user.status_changed"
     user_updated = "user.updated"

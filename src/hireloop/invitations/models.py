@@ -58,6 +58,12 @@ class Invitation(UUIDPrimaryKey, Base):
         return InvitationState.opened if self.opened_at is not None else InvitationState.sent
 
 
+def invitation_email_destination(invitation_id: uuid.UUID) -> str:
+    """How an invitation's email names its recipient in the outbox: by the invitation,
+    never by the address (erasing the invitation leaves nothing to send)."""
+    return f"invitation:{invitation_id}"
+
+
 class DigestedInterview(Base):
     """A completed interview already listed in its recruiter's digest (never listed again;
     the primary key makes two digest runs at once list it only once)."""

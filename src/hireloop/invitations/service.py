@@ -24,7 +24,7 @@ from hireloop.auth.models import User, UserRole
 from hireloop.config import Settings
 from hireloop.db import utcnow
 from hireloop.errors import Conflict, DomainError, Forbidden, NotFound
-from hireloop.invitations.models import Invitation
+from hireloop.invitations.models import Invitation, invitation_email_destination
 from hireloop.invitations.tokens import BadInvitationToken, invitation_id_of
 from hireloop.jobs.models import JobPosting, JobStatus
 from hireloop.mail.outbox import EmailKind, send_email
@@ -157,7 +157,7 @@ async def invite(
             {"invitation_id": str(invitation.id)},
             # The address stays out of the outbox: the invitation row holds it, and an
             # erasure that deletes the row leaves nothing to send.
-            destination=f"invitation:{invitation.id}",
+            destination=invitation_email_destination(invitation.id),
             person_id=None,
             base_url=base_url,
         )

@@ -25,6 +25,8 @@ from hireloop.config import Settings
 from hireloop.db import on_outcome, utcnow
 from hireloop.errors import Conflict, Forbidden, NotFound
 from hireloop.interviews.models import AssessmentResult
+from hireloop.invitations.models import Invitation, invitation_email_destination
+from hireloop.outbox.models import OutboxMessage
 from hireloop.privacy.models import ApplicationOutcome
 from hireloop.privacy.registry import SOURCES
 
@@ -98,6 +100,49 @@ async def erase_person(
     on_outcome(session, committed=_deleter(files))
     log.info("account_erased", person_id=str(person.id), files=len(files))
     return counts
+
+
+async def invitations_to_address(session: AsyncSession, address: str) -> int:
+    """How many invitations were sent to ``address`` (canonical form)."""
+    count = await session.scalar(
+        select(func.count()).select_from(Invitation).where(Invitation.email == address)
+    )
+    return count or 0
+
+
+async def erase_address(session: AsyncSession, admin: User, address: str) -> int:
+    """Erase what is held about an address that has no account: the invitations sent to
+    it, and their emails if still waiting (someone invited who never registered asks to
+    be forgotten). An address with an account is erased with the account. Returns how
+    many invitations went; the audit entry counts them and does not name the address."""
+    if await session.scalar(select(User.id).where(User.email == address)) is not None:
+        raise Conflict(
+            "An account uses this address: erase that account instead (its invitations "
+            "go with it).",
+            code="address_has_account",
+        )
+    invitation_ids = list(
+        await session.scalars(select(Invitation.id).where(Invitation.email == address))
+    )
+    if invitation_ids:
+        await session.execute(
+            delete(OutboxMessage).where(
+                OutboxMessage.destination.in_(
+                    [invitation_email_destination(i) for i in invitation_ids]
+                )
+            )
+        )
+        await session.execute(delete(Invitation).where(Invitation.id.in_(invitation_ids)))
+    record(
+        session,
+        admin,
+        AuditAction.address_erased,
+        "address",
+        None,
+        details={"invitations": len(invitation_ids)},
+    )
+    await session.flush()
+    return len(invitation_ids)
 
 
 async def _keep_outcomes(session: AsyncSession, person_id: uuid.UUID) -> int:

@@ -13,12 +13,19 @@ from hireloop.db import SessionDep
 from hireloop.errors import error_responses
 from hireloop.privacy import erasure
 from hireloop.privacy.export import Export, build_export
-from hireloop.privacy.schemas import AdminErasure, ErasureRead, OwnErasure
+from hireloop.privacy.schemas import (
+    AddressErasure,
+    AddressErasureRead,
+    AdminErasure,
+    ErasureRead,
+    OwnErasure,
+)
 from hireloop.ratelimit import check_account_attempt
 from hireloop.users.service import get_user
 
 me_router = APIRouter(prefix="/me", tags=["my data"])
 admin_router = APIRouter(prefix="/users", tags=["users"])
+address_router = APIRouter(prefix="/addresses", tags=["users"])
 
 ZIP_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {"content": {"application/zip": {}}, "description": "A zip archive"}
@@ -89,3 +96,14 @@ async def erase_user(
     one's own account."""
     rows = await erasure.erase_person(session, admin, user_id, settings_of(request))
     return ErasureRead(user_id=user_id, rows={name: n for name, n in rows.items() if n})
+
+
+@address_router.post("/erase", responses=error_responses(401, 403, 409, 422))
+async def erase_address(
+    data: AddressErasure, admin: AdminUser, session: SessionDep
+) -> AddressErasureRead:
+    """Admins: erase what is held about an address that has no account (the invitations
+    sent to it, and their emails if not sent yet), on the person's request. Recorded in
+    the audit log without the address; 409 when an account uses the address (erase the
+    account instead)."""
+    return AddressErasureRead(invitations=await erasure.erase_address(session, admin, data.email))

@@ -1,5 +1,6 @@
 """Admin pages for data rights: the audit log (filter, page through, export as CSV) and
-people (find an account, download its data, erase it on the person's request)."""
+people (find an account, download its data, erase it on the person's request; or, for
+an address without an account, erase the invitations sent to it)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from hireloop.audit import service as audit
 from hireloop.audit.models import AuditAction
 from hireloop.audit.router import csv_response
 from hireloop.audit.schemas import AuditFilters
+from hireloop.auth.emails import account_key
 from hireloop.config import settings_of
 from hireloop.db import SessionDep
 from hireloop.privacy import erasure
@@ -21,14 +23,17 @@ from hireloop.privacy.export import build_export
 from hireloop.privacy.router import zip_response
 from hireloop.users import service as users
 from hireloop.users.schemas import UserFilters
-from hireloop.web.forms import field_errors
+from hireloop.web.forms import field_errors, read_form
 from hireloop.web.rendering import PageRoute, page_number, pager, redirect, render
 from hireloop.web.session import CsrfChecked, PageAdmin
 
 router = APIRouter(prefix="/admin", route_class=PageRoute, include_in_schema=False)
 PAGE_SIZE = 50
 FILTER_FIELDS = ("action", "actor_id", "person_id", "subject_id", "since", "until")
-ADMIN_NOTICES = {"erased": "The account and everything about it were erased."}
+ADMIN_NOTICES = {
+    "erased": "The account and everything about it were erased.",
+    "address_erased": "The invitations to that address were erased.",
+}
 
 
 def _filter_values(request: Request) -> dict[str, str]:
@@ -100,10 +105,25 @@ async def people_page(request: Request, session: SessionDep, _admin: PageAdmin) 
         "total": total,
         **pager(page, total, PAGE_SIZE, url_for),
     }
+    address = account_key(search)
+    if address is not None and total == 0:
+        # Someone invited who never registered: what is held about the address alone.
+        context["address"] = address
+        context["address_invitations"] = await erasure.invitations_to_address(session, address)
     notice = ADMIN_NOTICES.get(request.query_params.get("notice", ""))
     if notice:
         context["notice"] = notice
     return render(request, "admin/people.html", context)
+
+
+@router.post("/addresses/erase", dependencies=[CsrfChecked])
+async def erase_address(request: Request, session: SessionDep, admin: PageAdmin) -> Response:
+    form = await read_form(request)
+    address = account_key(form.get("email", ""))
+    if address is None:
+        return redirect("/admin/people")
+    await erasure.erase_address(session, admin, address)
+    return redirect("/admin/people", notice="address_erased")
 
 
 @router.get("/people/{user_id}/export")
