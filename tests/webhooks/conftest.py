@@ -63,10 +63,11 @@ async def register_endpoint(
     return body
 
 
-async def deliver(app: Any, settings: Settings | None = None) -> int:
-    """Run the worker until nothing is due (as ``hireloop worker --once``)."""
+async def deliver(app: Any, settings: Settings | None = None, *, limit: int = 500) -> int:
+    """Run the worker until nothing is due (as ``hireloop worker --once``), making at most
+    ``limit`` attempts."""
     maker: async_sessionmaker[AsyncSession] = app.state.sessionmaker
-    return await drain(maker, settings or app.state.settings, limit=500)
+    return await drain(maker, settings or app.state.settings, limit=limit)
 
 
 async def deliveries(client: AsyncClient, admin: str, endpoint_id: str) -> list[dict[str, Any]]:

@@ -47,6 +47,9 @@ class Receiver:
     received: list[Received] = field(default_factory=list)
     streamed: int = 0  # body bytes actually written by the last streaming answer
     delay: float = 0.0  # every answer waits this long (a slow receiver)
+    # Every answer waits until this many requests are in at once (a receiver that only
+    # answers when a whole batch arrived together); 503 if they never do.
+    together: threading.Barrier | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _server: ThreadingHTTPServer | None = None
 
@@ -79,6 +82,11 @@ class Receiver:
                 step = receiver.next_step(Received(self.path, headers, body))
                 if receiver.delay:
                     time.sleep(receiver.delay)
+                if receiver.together is not None:
+                    try:
+                        receiver.together.wait()
+                    except threading.BrokenBarrierError:
+                        step = Step(503)
                 if step.hang:
                     time.sleep(step.hang)
                 self.send_response(step.status)
@@ -103,7 +111,7 @@ class Receiver:
                 except OSError:  # the client hung up: what this test wants to see
                     return
 
-        server = ThreadingHTTPServer((self.host, 0), Handler)
+        server = _Server((self.host, 0), Handler)
         server.daemon_threads = True
         self._server = server
         thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -113,6 +121,10 @@ class Receiver:
         finally:
             server.shutdown()
             server.server_close()
+
+
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 256  # a batch's connections arrive at once
 
 
 @contextlib.contextmanager

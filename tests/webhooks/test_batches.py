@@ -4,6 +4,7 @@ streak in message order."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 from ipaddress import ip_network
 from typing import Any
@@ -128,3 +129,21 @@ async def test_a_batch_counts_failures_in_message_order(
         assert ("410 Gone" in stored.disabled_reason) == ("gone" in outcomes)
         # What was still queued for it is given up at once, visibly.
         assert (queued.status, queued.last_error) == (MessageStatus.failed, "endpoint disabled")
+
+
+async def test_a_big_batch_to_one_endpoint_is_sent_all_at_once(
+    client: AsyncClient, app: Any, admin: str, hook: Receiver, settings: Settings
+) -> None:
+    """120 messages in one batch to a receiver that answers only once all 120 requests are
+    in: each attempt gets its own connection at once (a pool of 100, httpx's default,
+    would hold the last 20 back until their deadline)."""
+    await register_endpoint(client, admin, hook.url, [EVENT])
+    await emit_events(app, 120)
+    hook.together = threading.Barrier(120, timeout=20)
+    big = settings.model_copy(update={"outbox_batch_size": 120, "webhook_timeout_seconds": 15})
+    assert await deliver(app, big, limit=120) == 120
+    maker: async_sessionmaker[AsyncSession] = app.state.sessionmaker
+    async with maker() as session:
+        statuses = list(await session.scalars(select(OutboxMessage.status)))
+    assert statuses == [MessageStatus.delivered] * 120
+    assert len(set(hook.ids())) == 120 and len(hook.received) == 120

@@ -158,8 +158,12 @@ def client(settings: Settings) -> httpx.AsyncClient:
     netrc from the environment, the shared TLS context. Share one only among requests to
     one ``Target.origin``: requests go to a pinned IP, and a pooled connection carries the
     TLS server name it was opened with."""
+    # As many connections as a batch has messages: an attempt never waits in the pool for
+    # another one's slow receiver (its deadline covers the wait too).
+    connections = settings.outbox_batch_size
     return httpx.AsyncClient(
         timeout=httpx.Timeout(settings.webhook_timeout_seconds),
+        limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
         follow_redirects=False,
         trust_env=False,
         verify=_tls_context(),
