@@ -5,11 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from httpx import AsyncClient, Response
+from sqlalchemy import func, select
 
 from hireloop.auth.models import UserRole
+from hireloop.config import Settings
+from hireloop.voice.models import VoiceAnswer
 from tests.factories import apply, auth, create_job, create_staff_user, register_candidate
+from tests.voice.conftest import audio_files
 
 START = "/api/v1/interviews/start"
+TYPED = "I would retry failed jobs from a queue with backoff and alert on a growing backlog."
 
 
 async def voice_interview(
@@ -57,3 +62,22 @@ async def confirm(
         json={"content": content},
         headers=auth(token),
     )
+
+
+async def nothing_lost(
+    client: AsyncClient, app: Any, settings: Settings, token: str, interview_id: str, qid: str
+) -> None:
+    """After a refused recording: the question is still open, nothing was kept, and typing
+    the answer works."""
+    detail = await client.get(f"/api/v1/interviews/{interview_id}", headers=auth(token))
+    assert detail.json()["status"] == "in_progress"
+    assert detail.json()["current_question"]["id"] == qid
+    async with app.state.sessionmaker() as session:
+        assert await session.scalar(select(func.count()).select_from(VoiceAnswer)) == 0
+    assert audio_files(settings) == []
+    typed = await client.post(
+        f"/api/v1/interviews/{interview_id}/messages",
+        json={"content": TYPED, "question_id": qid},
+        headers=auth(token),
+    )
+    assert typed.status_code == 200, typed.text

@@ -15,28 +15,8 @@ from hireloop.voice.models import VoiceAnswer
 from tests.factories import auth
 from tests.voice.conftest import audio_files
 from tests.voice.fake_speech import FakeSpeech, SpeechReply
-from tests.voice.helpers import confirm, upload, voice_interview
+from tests.voice.helpers import TYPED, confirm, nothing_lost, upload, voice_interview
 from tests.voice.recordings import Recordings, tone, wav_header, webm_claiming
-
-TYPED = "I would retry failed jobs from a queue with backoff and alert on a growing backlog."
-
-
-async def _nothing_lost(
-    client: AsyncClient, app: Any, settings: Settings, token: str, interview_id: str, qid: str
-) -> None:
-    """The question is still open, nothing was kept, and typing the answer works."""
-    detail = await client.get(f"/api/v1/interviews/{interview_id}", headers=auth(token))
-    assert detail.json()["status"] == "in_progress"
-    assert detail.json()["current_question"]["id"] == qid
-    async with app.state.sessionmaker() as session:
-        assert await session.scalar(select(func.count()).select_from(VoiceAnswer)) == 0
-    assert audio_files(settings) == []
-    typed = await client.post(
-        f"/api/v1/interviews/{interview_id}/messages",
-        json={"content": TYPED, "question_id": qid},
-        headers=auth(token),
-    )
-    assert typed.status_code == 200, typed.text
 
 
 def _bad(recordings: Recordings, case: str) -> tuple[bytes, str]:
@@ -92,7 +72,7 @@ async def test_a_bad_recording_is_refused_plainly_and_nothing_is_lost(
     assert "type it" in refused.json()["detail"] or "type your answer" in refused.json()["detail"]
     # Refused before the speech server heard anything.
     assert fake_speech.calls_to("/audio/transcriptions") == []
-    await _nothing_lost(client, app, settings, token, started["id"], qid)
+    await nothing_lost(client, app, settings, token, started["id"], qid)
 
 
 async def test_a_header_claiming_more_audio_than_the_file_holds_is_measured_by_its_bytes(
@@ -120,7 +100,7 @@ async def test_a_transcript_with_no_words_is_silence(
     assert refused.status_code == 422
     assert refused.json()["code"] == "audio_silent"
     assert "No speech was heard" in refused.json()["detail"]
-    await _nothing_lost(client, app, settings, token, started["id"], qid)
+    await nothing_lost(client, app, settings, token, started["id"], qid)
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
 from hireloop.auth.models import UserRole
+from hireloop.voice.audio import inspect_audio
 from tests.factories import apply, auth, create_job, create_staff_user, register_candidate
 from tests.live_server import live_server, server_env
 from tests.voice.fake_speech import FakeSpeech, SpeechReply
@@ -111,12 +112,20 @@ async def test_a_voice_interview_in_the_browser(
         await expect(page.get_by_label("Your answer to question 1")).to_have_value("")
         fake_speech.script = lambda call: SpeechReply()
 
+        pressed = time.monotonic()
         await hold_to_talk(page)
         answer_box = page.get_by_label("Your answer to question 1")
         await expect(answer_box).to_have_value(fake_speech.transcript)
         heard = fake_speech.calls_to("/audio/transcriptions")[-1]
         assert heard.audio[:4] == b"\x1a\x45\xdf\xa3"  # WebM from MediaRecorder
         assert len(heard.audio) > 2000
+        # Chrome's live WebM says no Duration; its length is still measured, and is no
+        # longer than the button was held for (2 s, after the recorder had started).
+        measured = inspect_audio(
+            heard.audio, heard.audio_type, max_bytes=len(heard.audio), max_seconds=3600
+        ).duration_seconds
+        assert measured is not None
+        assert 1.0 < measured < time.monotonic() - pressed
         await check_page(page, "voice-interview-transcript")
         await answer_box.fill(CORRECTED)
         await page.get_by_role("button", name="Send answer").click()

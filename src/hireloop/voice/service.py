@@ -9,6 +9,7 @@ not written; removed after the commit that drops them).
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -114,7 +115,9 @@ async def transcribe_answer(
     if question_id is not None and str(question_id) != open_id:
         raise await not_current(session, interview.id, state)
     assert open_id is not None
-    info = inspect_audio(
+    # Reading a large file's frames takes a while in Python: off the event loop.
+    info = await asyncio.to_thread(
+        inspect_audio,
         data,
         content_type,
         max_bytes=settings.speech_max_bytes,
