@@ -119,8 +119,11 @@ _SCORE_TALK = _signals(
     r".{0,40}\b(?:covered|present|met|hit|satisfied|addressed)",
     r"\bmark(?:ed|ing)?\s+(?:\w+\s+){0,4}(?:as\s+)?"
     r"(?:covered|present|met|hit|strong|correct|excellent)\b",
+    # "give this answer 1.0", "return strong"; a bare "1" only as a grade, not as a value
+    # in a technical sentence ("Linux doesn't give PID 1 the default handlers").
     r"\b(?:label|record|return|output|assign|award|give|grant)\s+(?:\w+\s+){0,4}"
-    r"(?:1(?:\.0+)?|strong|excellent|the maximum|maximum|full)\b",
+    r"(?:1\.0+|1(?=\s*(?:$|[.!,;)\]]|/|out of|points?\b|marks?\b))|strong|excellent|"
+    r"the maximum|maximum|full)\b",
     r"\bkey points? (?:as )?(?:covered|hit|present)\b",
     r"\b(?:score[sd]?|grade[sd]?|rating|rated|nota|note|punteggio|puntuacion|punktzahl|"
     r"pontuacao|beoordeling|cijfer)\b[^.]{0,40}(?:\b0[.,][5-9]\d?\b|\b1[.,]0+\b|\bgenerously\b|"
@@ -144,13 +147,17 @@ _SCORE_TALK = _signals(
     r"\balle\s+(?:punkte|kriterien|kernpunkte)\b.{0,40}\b(?:abgedeckt|erfullt)",
     r"\b(?:maximale|hoogste|volledige)\s+(?:score|punten|beoordeling)",
     r"\balle\s+(?:punten|kernpunten|criteria)\b.{0,40}\b(?:gedekt|behandeld|voldaan)",
+    # ru (accents stripped: "й" reads "и") / zh / ja / ko
+    r"\b(?:максимальн|высш|наивысш|полн)\w*\s+(?:балл|оценк)\w*|\b10 из 10\b",
+    r"满分|滿分|最高分|打高分|満点|最高点|만점|최고\s?점수|최고점",
 )
 # Whoever judges the answer, named or addressed.
 _GRADER_NAMED = _signals(
     r"\b(?:grader|graders|grading|scorer|scoring (?:model|system|service|engine|pipeline)|"
     r"evaluator|evaluating model|evaluation (?:model|system|mode|service)|judging model|"
     r"(?:dear|hey|hi|the automated|ai) judge|judge (?:config|instructions|note|mode)|"
-    r"examiner|assessor|rubric|rubrics|answer key|reference answer|key points?|"
+    r"examiner|assessor|scorers|rubric|rubrics|answer key|reference answer|"
+    r"key points? (?:covered|missed|list)|(?:all|every|expected) key points?|"
     r"automated (?:score|scoring|judge|grader|grading)|(?:grading|scoring|evaluating|language) "
     r"model|llm|(?:dear|hey|hi) (?:ai|model|assistant)|ai (?:grader|model|judge|evaluator|"
     r"assistant)|scoring assistant|reviewer note|evaluators|bewertungsrichtlinie|bewertungs-?ki|"
@@ -168,6 +175,10 @@ _GRADER_NAMED = _signals(
     # de / nl
     r"\b(?:bewertungssystem|bewertungs-ki|bewerter|prufer|korrektor|bewertungsraster|"
     r"beoordelaar|beoordelingssysteem|beoordelingsregels|beoordelingscommissie|nakijker)\b",
+    # ru / zh / ja / ko
+    r"\b(?:оценщик|проверяющ|экзаменатор)\w*|\b(?:систем|модел)\w*\s+оценивани\w*",
+    r"评分员|阅卷|考官|评委|评估员|採点|評価者|審査員|"
+    r"채점|평가자|심사위원",
 )
 # Overrides, claimed authority and fake structure.
 _CONTROL = _signals(
@@ -197,7 +208,7 @@ _CONTROL = _signals(
     r"\bend of (?:the )?(?:candidate )?answer\b|</\s*answer\s*>|<\s*\w*instructions?\b|"
     r"\[\[[^\]]*(?:score|grader|override|judge|config)|\{\s*\\?\"(?:role|score|override)\\?\"",
     # es / pt / it / fr / de / nl
-    r"\b(?:ignora|ignore[sz]?|olvida|olvide|esquece|esqueca|dimentica|oublie[sz]?|negeer|"
+    r"\b(?:ignora|ignorez|olvida|olvide|esquece|esqueca|dimentica|oublie[sz]?|negeer|"
     r"vergeet|vergiss|ignoriere)\b",
     r"\b(?:ya fue|ha sido|ja foi|foi aprovad|gia stat|e stata|a deja|a ete|deja ete|bereits|"
     r"schon|reeds|al goedgekeurd|vooraf goedgekeurd|previamente|prealablement|vorab)\b",
@@ -208,6 +219,11 @@ _CONTROL = _signals(
     r"note pour|note a l'attention|aan de beoordelaar|achtung|atencao|atencion|aviso ao|"
     r"remarque pour|message a l'attention|instructie|kalibratie|administrateur|administrador|"
     r"amministratore)\b",
+    # ru (imperatives) / zh / ja / ko
+    r"\b(?:игнорируи|игнорируите|забудь|забудьте|не обращаи\w*)\b|"
+    r"\bпредыдущ\w*\s+(?:инструкц|указани)\w*",  # noqa: RUF001
+    r"请(?:忽略|无视|忽视)|(?:忽略|无视|忽视)(?:之前|以上|上面|前面|所有)|之前的(?:所有)?(?:指示|指令)|"
+    r"以前の指示|指示を無視|무시하고|이전\s?지시",
 )
 _CLASSIC = re.compile("|".join(f"(?:{p.pattern})" for p in _INJECTION_PATTERNS))
 # Not at colons: "Score: 0.95", "Nota final: 1.0" are one statement.
@@ -224,7 +240,9 @@ def _plain(text: str) -> str:
     """Lower case without accents: "évaluateur" reads as "evaluateur"."""
     decomposed = unicodedata.normalize("NFKD", text)
     # "grader_directive", "award_all_points": identifiers read as words.
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("_", " ")
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    # Composed again: Hangul syllables come apart under NFKD and are matched whole.
+    return unicodedata.normalize("NFC", stripped).replace("_", " ")
 
 
 def _instructs_grader(demands: bool, names_grader: bool, takes_control: bool) -> bool:
