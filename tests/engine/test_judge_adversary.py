@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from hireloop.engine.judge.builtin import judge_answer
-from hireloop.engine.judge.verdict import PROMPT_INJECTION
+from hireloop.engine.judge.verdict import KEYWORD_STUFFING, PROMPT_INJECTION
 from hireloop.engine.language.injection import detect_prompt_injection
 from hireloop.engine.schema import Question
 
@@ -111,6 +111,44 @@ CSRF = Question.model_validate(
         ],
     }
 )
+
+
+# -- terms glued behind "I'd use" -------------------------------------------------------
+
+FRAMED_GLUE = [
+    "I'd use the jitter of the random offset with the stale value and the old copy for the "
+    "single request of the database in the background of the hot key with the TTL.",
+    "It's about the jitter with the stale copy, and the random offset for the old value of the "
+    "single request, with the revalidate for the background of the database.",
+]
+
+
+@pytest.mark.parametrize("answer", FRAMED_GLUE)
+def test_terms_glued_behind_a_frame_never_pass_and_are_flagged(answer: str) -> None:
+    verdict = judge_answer(STAMPEDE, answer)
+    assert verdict.score < 0.4
+    assert KEYWORD_STUFFING in verdict.integrity_flags
+
+
+def test_a_sentence_that_opens_with_i_would_is_still_prose() -> None:
+    answer = (
+        "I'd make sure only one request recomputes the value while the others wait, and I'd "
+        "serve the stale value while it refreshes in the background. Adding jitter keeps the "
+        "keys from expiring at the same time."
+    )
+    verdict = judge_answer(STAMPEDE, answer)
+    assert verdict.score >= 0.7
+    assert KEYWORD_STUFFING not in verdict.integrity_flags
+
+
+def test_end_to_end_is_a_term_not_a_verb() -> None:
+    # "to end" in "end to end" read as a verb used to hide a glued chain.
+    answer = (
+        "The jitter is the end to end of the random offset and the stale value is the old copy "
+        "with the background for the single request and the database is the same moment."
+    )
+    verdict = judge_answer(STAMPEDE, answer)
+    assert verdict.score < 0.4 and KEYWORD_STUFFING in verdict.integrity_flags
 
 
 # -- instructions to the grader ---------------------------------------------------------
