@@ -151,6 +151,28 @@ def test_end_to_end_is_a_term_not_a_verb() -> None:
     assert verdict.score < 0.4 and KEYWORD_STUFFING in verdict.integrity_flags
 
 
+# -- a negation that names what is prevented --------------------------------------------
+
+
+def test_a_negation_in_a_clause_of_purpose_is_no_contradiction() -> None:
+    answer = "Add a bit of randomness to each TTL so the keys don't all expire together."
+    verdict = judge_answer(STAMPEDE, answer)
+    assert verdict.misconceptions == []
+
+
+def test_a_denial_outside_a_clause_of_purpose_still_contradicts() -> None:
+    answer = "Jitter doesn't matter: keys never expire at the same moment anyway."
+    verdict = judge_answer(STAMPEDE, answer)
+    assert "contradicts:ttl-jitter" in {m.id for m in verdict.misconceptions}
+    assert "ttl-jitter" not in {c.id for c in verdict.credited}
+
+
+def test_a_clause_of_purpose_earns_no_credit_for_what_it_denies() -> None:
+    # "so you don't need jitter" is not read as a contradiction, nor as the claim either.
+    answer = "Keys rarely expire at the same time, so you don't need jitter at all."
+    assert "ttl-jitter" not in {c.id for c in judge_answer(STAMPEDE, answer).credited}
+
+
 # -- instructions to the grader ---------------------------------------------------------
 
 

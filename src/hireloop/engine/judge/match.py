@@ -217,6 +217,8 @@ def _judge_window(
             # says it that way ("Java can't have memory leaks").
             continue
         outcome = Outcome.AFFIRMED if sign == statement.sign else Outcome.CONTRADICTED
+        if outcome is Outcome.CONTRADICTED and any(o.purposive for o in combination):
+            continue  # "so they don't expire together" names the problem, denies nothing
         in_window = [o for o in combination if o.clause in window]
         first = min(o.first for o in in_window)
         last = max(o.last for o in in_window)

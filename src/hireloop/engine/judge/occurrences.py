@@ -9,6 +9,7 @@ from hireloop.engine.language.clauses import Reading
 from hireloop.engine.language.tokens import Kind
 from hireloop.engine.language.vocab import (
     COORDINATORS,
+    PURPOSE,
     SOFT,
 )
 
@@ -26,6 +27,9 @@ class Occurrence:
     sign: int
     denied: bool = False  # a negator right before it: "not lists", "unlike lists"
     negated: bool = False  # a negator in the answer governs it
+    # The negator is in a clause of purpose ("add jitter so keys don't expire together"):
+    # it names what the rest of the sentence prevents, which is no denial of the claim.
+    purposive: bool = False
 
 
 def _same(keys: list[str], start: int, part: tuple[str, ...]) -> bool:
@@ -145,9 +149,27 @@ def _apply_negations(found: list[Occurrence], reading: Reading) -> None:
                     target = occurrence
                 break
             if target is not None:
+                purposive = _in_purpose_clause(reading, negator)
                 for flipped in _governed(target, occurrences, reading):
                     flipped.sign = -flipped.sign
                     flipped.negated = True
+                    flipped.purposive |= purposive
+
+
+def _in_purpose_clause(reading: Reading, negator: int) -> bool:
+    """Whether a negator follows "so", "so that" or "to make sure" inside its clause, after
+    something the purpose is of: "partition by date so reruns don't duplicate rows"."""
+    clause = reading.clause[negator]
+    start = reading.clause_start[clause]
+    index, words = negator - 1, 0
+    while index > start and words <= NEGATION_REACH:
+        token = reading.tokens[index]
+        if token.kind is Kind.WORD:
+            if token.text in PURPOSE:
+                return True
+            words += 1
+        index -= 1
+    return False
 
 
 def _governed(

@@ -82,6 +82,10 @@ REPORTED_BELIEF = _words("assume assumes assumed believe believes believed")
 
 COORDINATORS = _words("or nor and either neither also")
 
+# Words that open a clause of purpose: a negation after one names what is prevented
+# ("add jitter so keys don't all expire together"), not a denial.
+PURPOSE = _words("so ensure ensures ensuring sure")
+
 PRONOUNS = _words("it they them this these that those which its their he she one")
 
 # Order connectors. "A then B": A first. "A after B": B first. "before A, B": B first.
