@@ -113,6 +113,37 @@ CSRF = Question.model_validate(
 )
 
 
+# -- a word inserted into a term --------------------------------------------------------
+
+
+def test_a_claim_is_credited_with_a_modifier_inserted_into_its_term() -> None:
+    answer = "The browser sends the login cookies along with the forged request."
+    assert "ambient-cookies" in {c.id for c in judge_answer(CSRF, answer).credited}
+
+
+def test_an_inserted_word_cannot_be_another_term_of_the_question() -> None:
+    # "same-site" is a term of its own: "attaches same-site cookies" is no looser wording of
+    # "attaches cookies" but two terms side by side; and the answer is a bare term list.
+    verdict = judge_answer(CSRF, "browser attaches samesite cookies csrf token checked")
+    assert "ambient-cookies" not in {c.id for c in verdict.credited}
+    assert verdict.score < 0.4
+
+
+def test_an_echo_of_the_question_with_a_word_inserted_credits_nothing() -> None:
+    # "the browser sends session cookies" is the question's phrase, not the candidate's claim.
+    assert judge_answer(CSRF, CSRF.text).credited == []
+    assert judge_answer(CSRF, "It works because the browser sends session cookies.").credited == []
+
+
+def test_a_misconception_is_only_read_as_worded() -> None:
+    # A wrong statement costs points, so a word let into it does not make it match: "the
+    # identical base TTL ... prevents" is no claim that one TTL for all prevents stampedes.
+    answer = "Give keys an identical base TTL plus a random offset, which prevents a stampede."
+    assert judge_answer(STAMPEDE, answer).misconceptions == []
+    wrong = judge_answer(STAMPEDE, "Giving every key an identical TTL prevents stampedes.")
+    assert "same-ttl" in {m.id for m in wrong.misconceptions}
+
+
 # -- terms glued behind "I'd use" -------------------------------------------------------
 
 FRAMED_GLUE = [

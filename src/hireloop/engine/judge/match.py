@@ -142,7 +142,10 @@ def match_statements(
     occurrences = find_occurrences(compiled, reading)
     if not occurrences:
         return [], []
-    entities = _Entities([o for o in occurrences if (o.statement, o.slot) in compiled.entity_slots])
+    # Entities are read as the packs word them, so every statement sees the same spans.
+    entities = _Entities(
+        [o for o in occurrences if (o.statement, o.slot) in compiled.entity_slots and not o.loose]
+    )
     by_statement: dict[int, list[Occurrence]] = {}
     for occurrence in occurrences:
         by_statement.setdefault(occurrence.statement, []).append(occurrence)

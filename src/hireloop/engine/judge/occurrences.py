@@ -11,9 +11,11 @@ from hireloop.engine.language.vocab import (
     COORDINATORS,
     PURPOSE,
     SOFT,
+    STOPWORDS,
 )
 
 NEGATION_REACH = 6  # words between a negator and the term it governs
+IN_TERM_SLACK = 1  # content words a multi-word term may have inserted between its words
 
 
 @dataclass(slots=True)
@@ -30,6 +32,7 @@ class Occurrence:
     # The negator is in a clause of purpose ("add jitter so keys don't expire together"):
     # it names what the rest of the sentence prevents, which is no denial of the claim.
     purposive: bool = False
+    loose: bool = False  # matched with a word inserted into the term
 
 
 def _same(keys: list[str], start: int, part: tuple[str, ...]) -> bool:
@@ -42,18 +45,60 @@ def _same(keys: list[str], start: int, part: tuple[str, ...]) -> bool:
     return True
 
 
-def _match_at(reading: Reading, term: Term, position: int) -> int | None:
-    """The stream position after ``term`` when it starts at ``position``, or None."""
+def _part_at(
+    reading: Reading,
+    start: int,
+    part: tuple[str, ...],
+    here: int,
+    slack: int,
+    terms: frozenset[str] = frozenset(),
+) -> tuple[int, int] | None:
+    """The stream position after ``part`` when it starts at ``start``, and how many words
+    were inserted into it: its words in order, with up to ``slack`` content words between
+    two of them ("sends the login cookie" states "sends cookies"), none of them a term of
+    its own (``terms``)."""
+    keys, item = reading.stream_keys, reading.stream_item
+    if not _same(keys, start, part[:1]):
+        return None
+    cursor, inserted = start + 1, 0
+    for wanted in part[1:]:
+        if cursor < len(keys) and item[cursor] == here and _same(keys, cursor, (wanted,)):
+            cursor += 1
+            continue
+        if (
+            inserted < slack
+            and cursor + 1 < len(keys)
+            and item[cursor + 1] == here
+            and reading.tokens[reading.stream[cursor]].text not in STOPWORDS
+            and reading.tokens[reading.stream[cursor - 1]].text not in STOPWORDS
+            and keys[cursor] not in terms
+            and wanted != "be"  # "put is" is said of PUT, not of "put request is"
+            and _same(keys, cursor + 1, (wanted,))
+        ):
+            inserted += 1
+            cursor += 2
+            continue
+        return None
+    return cursor, inserted
+
+
+def _match_at(
+    reading: Reading,
+    term: Term,
+    position: int,
+    slack: int = 0,
+    terms: frozenset[str] = frozenset(),
+) -> tuple[int, bool] | None:
+    """The stream position after ``term`` when it starts at ``position`` (and whether a
+    word was inserted into it), or None."""
     stream, keys, item = reading.stream, reading.stream_keys, reading.stream_item
     here = item[position]  # one list item: never across a comma, colon or clause end
-    cursor = position
-    for number, part in enumerate(term.parts):
+    head = _part_at(reading, position, term.parts[0], here, slack, terms)
+    if head is None:
+        return None
+    cursor, inserted = head
+    for part in term.parts[1:]:
         size = len(part)
-        if number == 0:
-            if not _same(keys, cursor, part) or item[cursor + size - 1] != here:
-                return None
-            cursor += size
-            continue
         for skip in range(MAX_GAP + 1):
             start = cursor + skip
             if start + size > len(stream) or item[start + size - 1] != here:
@@ -63,7 +108,7 @@ def _match_at(reading: Reading, term: Term, position: int) -> int | None:
                 break
         else:
             return None
-    return cursor
+    return cursor, inserted > 0
 
 
 def find_occurrences(compiled: CompiledQuestion, reading: Reading) -> list[Occurrence]:
@@ -86,9 +131,15 @@ def find_occurrences(compiled: CompiledQuestion, reading: Reading) -> list[Occur
             candidates = [c for c in everything if c[0].keyset <= present]
             viable[key] = candidates
         for term, statement, slot in candidates:
-            end = _match_at(reading, term, position)
-            if end is None:
+            # Claims take a word inserted into a term; a misconception, which costs the
+            # answer points, is read only where it is worded as the pack words it.
+            slack = 0 if compiled.statements[statement].is_misconception else IN_TERM_SLACK
+            matched = _match_at(reading, term, position, slack, compiled.single_keys)
+            if matched is None:
                 continue
+            end, loose = matched
+            if loose and all(key in compiled.question_keys for key in keys[position:end]):
+                continue  # the question's own phrase, with a word let in: an echo
             first = reading.stream[position]
             last = reading.stream[end - 1]
             if _quoted(reading, first, last):
@@ -103,6 +154,7 @@ def find_occurrences(compiled: CompiledQuestion, reading: Reading) -> list[Occur
                     reading.clause[first],
                     term.sign,
                     denied=_right_after_negator(reading, first),
+                    loose=loose,
                 )
             )
     _apply_negations(found, reading)

@@ -147,6 +147,9 @@ class CompiledQuestion:
     term_keys: frozenset[str]  # every key of every term: the question's vocabulary
     question_keys: frozenset[str]  # the content keys of the question and follow-up text
     domain_keys: frozenset[str]  # the skill's vocabulary (every key of its packs' terms)
+    # Keys that are whole terms on their own ("patch", "jitter"): a word inserted into a
+    # longer term may not be one ("put patch delete" is a list, not "put, delete").
+    single_keys: frozenset[str] = frozenset()
 
 
 def compile_question(
@@ -181,4 +184,11 @@ def compile_question(
         term_keys=frozenset(keys),
         question_keys=question_keys,
         domain_keys=domain_keys | frozenset(keys),
+        single_keys=frozenset(
+            term.parts[0][0]
+            for statement in statements
+            for terms in statement.slots
+            for term in terms
+            if term.words == 1
+        ),
     )
