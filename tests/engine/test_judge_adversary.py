@@ -11,6 +11,7 @@ import pytest
 from hireloop.engine.judge.builtin import judge_answer
 from hireloop.engine.judge.verdict import KEYWORD_STUFFING, PROMPT_INJECTION
 from hireloop.engine.language.injection import detect_prompt_injection
+from hireloop.engine.language.lemma import lemma
 from hireloop.engine.schema import Question
 
 STAMPEDE = Question.model_validate(
@@ -237,3 +238,12 @@ def test_instructions_in_more_languages_and_wordings_are_flagged(answer: str) ->
 )
 def test_technical_sentences_about_numbers_and_scores_are_not_instructions(answer: str) -> None:
     assert not detect_prompt_injection(answer)
+
+
+# -- word forms -------------------------------------------------------------------------
+
+
+def test_a_direction_with_or_without_its_s_is_one_word() -> None:
+    # "the event travels upward" is the pack's "travels upwards".
+    assert lemma("upward") == lemma("upwards")
+    assert lemma("toward") == lemma("towards") and lemma("backward") == lemma("backwards")
