@@ -247,3 +247,63 @@ def test_a_direction_with_or_without_its_s_is_one_word() -> None:
     # "the event travels upward" is the pack's "travels upwards".
     assert lemma("upward") == lemma("upwards")
     assert lemma("toward") == lemma("towards") and lemma("backward") == lemma("backwards")
+
+
+# -- the things a question names, by their place ----------------------------------------
+
+PAIR = Question.model_validate(
+    {
+        "id": "tuple-or-list",
+        "difficulty": "warmup",
+        "text": "Compare a tuple and a list: how do they differ, and when do you use each?",
+        "followup": "Which one can be a dictionary key?",
+        "claims": [
+            {
+                "id": "tuple-fixed",
+                "text": "A tuple is fixed once built",
+                "slots": {"tuple": ["tuple", "tuples"], "fixed": ["fixed", "immutable"]},
+                "subject": "tuple",
+            },
+            {
+                "id": "list-grows",
+                "text": "A list can grow and shrink",
+                "slots": {"list": ["list", "lists"], "grows": ["grow", "shrink", "append"]},
+                "subject": "list",
+            },
+            {
+                "id": "tuple-records",
+                "text": "Tuples suit fixed records such as coordinates",
+                "slots": {"tuple": ["tuple", "tuples"], "record": ["record", "coordinates"]},
+                "subject": "tuple",
+            },
+        ],
+        "misconceptions": [
+            {
+                "id": "list-fixed",
+                "text": "A list is fixed once built",
+                "contradicts": "list-grows",
+                "slots": {"list": ["list", "lists"], "fixed": ["fixed", "immutable"]},
+                "subject": "list",
+            }
+        ],
+    }
+)
+
+
+def test_the_first_and_the_second_refer_to_what_the_question_named_in_turn() -> None:
+    answer = "The first one is fixed once you build it, while the second one can grow."
+    assert {"tuple-fixed", "list-grows"} <= {c.id for c in judge_answer(PAIR, answer).credited}
+    swapped = "The second one is fixed once you build it."
+    assert "list-fixed" in {m.id for m in judge_answer(PAIR, swapped).misconceptions}
+
+
+def test_the_former_and_the_latter_refer_to_the_first_and_the_last() -> None:
+    answer = "The former is fixed for good; the latter lets you append."
+    assert {"tuple-fixed", "list-grows"} <= {c.id for c in judge_answer(PAIR, answer).credited}
+
+
+def test_a_first_step_is_no_reference_to_what_the_question_named() -> None:
+    # "first" alone, or before a noun that names no thing ("the first step"), refers to
+    # nothing the question named: no subject, so no claim.
+    answer = "The first step is fixed, then the second step can grow."
+    assert judge_answer(PAIR, answer).credited == []

@@ -9,7 +9,9 @@ from hireloop.engine.language.clauses import Reading
 from hireloop.engine.language.tokens import Kind
 from hireloop.engine.language.vocab import (
     COORDINATORS,
+    ORDINALS,
     PURPOSE,
+    REFERRING_NOUNS,
     SOFT,
     STOPWORDS,
 )
@@ -157,7 +159,36 @@ def find_occurrences(compiled: CompiledQuestion, reading: Reading) -> list[Occur
                     loose=loose,
                 )
             )
+    found.extend(_ordinal_references(compiled, reading))
     _apply_negations(found, reading)
+    return found
+
+
+def _ordinal_references(compiled: CompiledQuestion, reading: Reading) -> list[Occurrence]:
+    """ "The first way ...", "the second one ...", "the latter ...": the things the question
+    named in turn, referred to by their place in it."""
+    named = compiled.named_in_turn
+    if not named:
+        return []
+    found: list[Occurrence] = []
+    tokens = reading.tokens
+    for index, token in enumerate(tokens):
+        if token.kind is not Kind.WORD or reading.clause[index] < 0:
+            continue
+        rank = ORDINALS.get(token.text)
+        last = index
+        if rank is None and token.text in ("former", "latter"):
+            rank = 0 if token.text == "former" else len(named) - 1
+        elif rank is not None:
+            following = tokens[index + 1] if index + 1 < len(tokens) else None
+            if following is None or following.text not in REFERRING_NOUNS:
+                continue
+            last = index + 1
+        if rank is None or rank >= len(named):
+            continue
+        for statement, slot in named[rank]:
+            term = compiled.statements[statement].slots[slot][0]
+            found.append(Occurrence(statement, slot, term, index, last, reading.clause[index], 1))
     return found
 
 

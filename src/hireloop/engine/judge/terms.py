@@ -150,6 +150,47 @@ class CompiledQuestion:
     # Keys that are whole terms on their own ("patch", "jitter"): a word inserted into a
     # longer term may not be one ("put patch delete" is a list, not "put, delete").
     single_keys: frozenset[str] = frozenset()
+    # The things the question names in turn ("compare type 1 and type 2"), first to last,
+    # each as the (statement, subject slot) pairs naming it: "the first one" in an answer
+    # is the first of them.
+    named_in_turn: tuple[tuple[tuple[int, int], ...], ...] = ()
+
+
+def _first_position(keys: list[str], term: Term) -> int | None:
+    """Where ``term`` first occurs in a sequence of keys (its parts in order, as written)."""
+    first = term.parts[0]
+    for start in range(len(keys) - len(first) + 1):
+        if tuple(keys[start : start + len(first)]) != first:
+            continue
+        cursor = start + len(first)
+        for part in term.parts[1:]:
+            for skip in range(MAX_GAP + 1):
+                if tuple(keys[cursor + skip : cursor + skip + len(part)]) == part:
+                    cursor += skip + len(part)
+                    break
+            else:
+                break
+        else:
+            return start
+    return None
+
+
+def _named_in_turn(
+    question: Question, statements: list[CompiledStatement]
+) -> tuple[tuple[tuple[int, int], ...], ...]:
+    """The subjects the question's text names, in the order it names them (two or more)."""
+    keys = [t.key for t in tokenize(question.text) if t.is_word and t.text not in SOFT]
+    where: dict[int, list[tuple[int, int]]] = {}
+    for statement in statements:
+        if statement.relation is not Relation.SUBJECT:
+            continue
+        slot = statement.relation_slots[0]
+        found = [p for t in statement.slots[slot] if (p := _first_position(keys, t)) is not None]
+        if found:
+            where.setdefault(min(found), []).append((statement.index, slot))
+    if len(where) < 2:
+        return ()
+    return tuple(tuple(where[position]) for position in sorted(where))
 
 
 def compile_question(
@@ -191,4 +232,5 @@ def compile_question(
             for term in terms
             if term.words == 1
         ),
+        named_in_turn=_named_in_turn(question, statements),
     )

@@ -88,6 +88,13 @@ PURPOSE = _words("so ensure ensures ensuring sure")
 
 PRONOUNS = _words("it they them this these that those which its their he she one")
 
+# "The first way ...", "the second one ...": a thing the question named, by its place.
+ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3}
+REFERRING_NOUNS = _words(
+    """one ones way kind type option approach method level strategy pattern style variant
+    version model form"""
+)
+
 # Order connectors. "A then B": A first. "A after B": B first. "before A, B": B first.
 ORDER_FORWARD = _words(
     """then before followed afterwards afterward later next finally eventually subsequently
