@@ -307,3 +307,25 @@ def test_a_first_step_is_no_reference_to_what_the_question_named() -> None:
     # nothing the question named: no subject, so no claim.
     answer = "The first step is fixed, then the second step can grow."
     assert judge_answer(PAIR, answer).credited == []
+
+
+# -- where a clause ends ----------------------------------------------------------------
+
+
+def test_as_though_does_not_split_a_clause() -> None:
+    assert "tuple-fixed" in {
+        c.id for c in judge_answer(PAIR, "Tuples act as though fixed.").credited
+    }
+
+
+def test_a_yet_after_a_negated_verb_does_not_split_a_clause() -> None:
+    answer = "Serve the old value, which hasn't been replaced yet, while a refresh runs."
+    assert "stale-while-revalidate" in {c.id for c in judge_answer(STAMPEDE, answer).credited}
+
+
+def test_yet_between_two_statements_still_splits_them() -> None:
+    # "A, yet B" holds two claims judged apart: the subject of one is not the other's.
+    answer = "Tuples are immutable, yet lists grow."
+    credited = {c.id for c in judge_answer(PAIR, answer).credited}
+    assert {"tuple-fixed", "list-grows"} <= credited
+    assert "list-fixed" not in {m.id for m in judge_answer(PAIR, answer).misconceptions}
