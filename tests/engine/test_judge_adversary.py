@@ -329,3 +329,60 @@ def test_yet_between_two_statements_still_splits_them() -> None:
     credited = {c.id for c in judge_answer(PAIR, answer).credited}
     assert {"tuple-fixed", "list-grows"} <= credited
     assert "list-fixed" not in {m.id for m in judge_answer(PAIR, answer).misconceptions}
+
+
+RELEASES = Question.model_validate(
+    {
+        "id": "delivery-or-deployment",
+        "difficulty": "warmup",
+        "text": "What is the difference between continuous delivery and continuous deployment?",
+        "followup": "Which would you pick for a bank?",
+        "claims": [
+            {
+                "id": "delivery-manual",
+                "text": "With continuous delivery a person approves each release",
+                "slots": {
+                    "delivery": ["continuous delivery"],
+                    "manual": ["press a button", "presses a button", "manual approval"],
+                },
+                "subject": "delivery",
+            },
+            {
+                "id": "deployment-automatic",
+                "text": "With continuous deployment every passing change goes out automatically",
+                "slots": {
+                    "deployment": ["continuous deployment"],
+                    "auto": ["automatically", "without a human", "no human"],
+                },
+                "subject": "deployment",
+            },
+            {
+                "id": "both-tested",
+                "text": "Both need an automated test pipeline",
+                "slots": {"tests": ["automated tests", "test suite"], "both": ["both"]},
+            },
+        ],
+        "misconceptions": [
+            {
+                "id": "delivery-automatic",
+                "text": "Continuous delivery releases automatically",
+                "contradicts": "delivery-manual",
+                "slots": {"delivery": ["continuous delivery"], "auto": ["automatically"]},
+                "subject": "delivery",
+            }
+        ],
+    }
+)
+
+
+def test_the_word_that_tells_two_names_apart_stands_for_the_name() -> None:
+    answer = "Delivery means someone presses a button to release; deployment ships automatically."
+    credited = {c.id for c in judge_answer(RELEASES, answer).credited}
+    assert {"delivery-manual", "deployment-automatic"} <= credited
+
+
+def test_that_word_inside_a_sentence_is_just_a_word() -> None:
+    # Only as the subject a clause opens with: "we sped up delivery so it ships
+    # automatically" says nothing about continuous delivery.
+    answer = "We sped up delivery so every change now ships automatically."
+    assert judge_answer(RELEASES, answer).misconceptions == []

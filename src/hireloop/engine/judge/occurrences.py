@@ -165,8 +165,9 @@ def find_occurrences(compiled: CompiledQuestion, reading: Reading) -> list[Occur
 
 
 def _ordinal_references(compiled: CompiledQuestion, reading: Reading) -> list[Occurrence]:
-    """ "The first way ...", "the second one ...", "the latter ...": the things the question
-    named in turn, referred to by their place in it."""
+    """ "The first way ...", "the second one ...", "the latter ...", or "delivery" for
+    "continuous delivery": the things the question named in turn, referred to by their
+    place in it or by the one word of their name that tells them apart."""
     named = compiled.named_in_turn
     if not named:
         return []
@@ -184,6 +185,13 @@ def _ordinal_references(compiled: CompiledQuestion, reading: Reading) -> list[Oc
             if following is None or following.text not in REFERRING_NOUNS:
                 continue
             last = index + 1
+        if (
+            rank is None
+            and token.key in compiled.named_by_word
+            and index == reading.clause_start[reading.clause[index]]
+        ):
+            # "Delivery goes further": the word that names it, as the clause's subject.
+            rank = compiled.named_by_word.index(token.key)
         if rank is None or rank >= len(named):
             continue
         for statement, slot in named[rank]:

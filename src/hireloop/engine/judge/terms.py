@@ -13,7 +13,10 @@ from enum import Enum
 
 from hireloop.engine.language.tokens import Kind, tokenize
 from hireloop.engine.language.vocab import (
+    FIRST_MARKERS,
+    LAST_MARKERS,
     SOFT,
+    STOPWORDS,
 )
 from hireloop.engine.schema import GAP, Form, Question, Statement
 
@@ -154,6 +157,9 @@ class CompiledQuestion:
     # each as the (statement, subject slot) pairs naming it: "the first one" in an answer
     # is the first of them.
     named_in_turn: tuple[tuple[tuple[int, int], ...], ...] = ()
+    # Per thing named in turn, the one word that tells it from the others, when the names
+    # share the rest ("continuous integration / delivery / deployment"): "delivery" alone.
+    named_by_word: tuple[str | None, ...] = ()
 
 
 def _first_position(keys: list[str], term: Term) -> int | None:
@@ -177,20 +183,46 @@ def _first_position(keys: list[str], term: Term) -> int | None:
 
 def _named_in_turn(
     question: Question, statements: list[CompiledStatement]
-) -> tuple[tuple[tuple[int, int], ...], ...]:
-    """The subjects the question's text names, in the order it names them (two or more)."""
+) -> tuple[tuple[tuple[tuple[int, int], ...], ...], tuple[str | None, ...]]:
+    """The subjects the question's text names, in the order it names them (two or more),
+    and for each the one word of its name that no other of them has."""
     keys = [t.key for t in tokenize(question.text) if t.is_word and t.text not in SOFT]
     where: dict[int, list[tuple[int, int]]] = {}
+    names: dict[int, Term] = {}
     for statement in statements:
         if statement.relation is not Relation.SUBJECT:
             continue
         slot = statement.relation_slots[0]
-        found = [p for t in statement.slots[slot] if (p := _first_position(keys, t)) is not None]
+        found = [
+            (position, term)
+            for term in statement.slots[slot]
+            if (position := _first_position(keys, term)) is not None
+        ]
         if found:
-            where.setdefault(min(found), []).append((statement.index, slot))
+            position, term = min(found, key=lambda f: (f[0], -f[1].words))
+            where.setdefault(position, []).append((statement.index, slot))
+            if term.words > names.get(position, term).words or position not in names:
+                names[position] = term
     if len(where) < 2:
-        return ()
-    return tuple(tuple(where[position]) for position in sorted(where))
+        return (), ()
+    order = sorted(where)
+    words = [names[position].keyset for position in order]
+    own: list[str | None] = []
+    for index, keyset in enumerate(words):
+        others = frozenset().union(*(w for i, w in enumerate(words) if i != index))
+        distinct = keyset - others
+        shared = keyset & others
+        word = next(iter(distinct)) if len(distinct) == 1 and shared else None
+        # A word that can stand for a name: no function word, number or short word ("all"
+        # for Promise.all would be every "all" in an answer).
+        usable = (
+            word is not None
+            and word.isalpha()
+            and len(word) >= 4
+            and word not in STOPWORDS | FIRST_MARKERS | LAST_MARKERS  # "First, I'd ..."
+        )
+        own.append(word if usable else None)
+    return tuple(tuple(where[position]) for position in order), tuple(own)
 
 
 def compile_question(
@@ -217,6 +249,7 @@ def compile_question(
         for t in tokenize(f"{question.text} {question.followup}")
         if t.is_word and t.text not in SOFT
     )
+    named_in_turn, named_by_word = _named_in_turn(question, statements)
     return CompiledQuestion(
         question=question,
         statements=tuple(statements),
@@ -232,5 +265,6 @@ def compile_question(
             for term in terms
             if term.words == 1
         ),
-        named_in_turn=_named_in_turn(question, statements),
+        named_in_turn=named_in_turn,
+        named_by_word=named_by_word,
     )
