@@ -95,10 +95,17 @@ def _match_at(
     word was inserted into it), or None."""
     stream, keys, item = reading.stream, reading.stream_keys, reading.stream_item
     here = item[position]  # one list item: never across a comma, colon or clause end
-    head = _part_at(reading, position, term.parts[0], here, slack, terms)
-    if head is None:
+    first = term.parts[0]
+    size = len(first)
+    if _same(keys, position, first) and item[position + size - 1] == here:
+        cursor, inserted = position + size, 0  # as written: the common case
+    elif slack and size > 1 and first[1] in keys[position + 1 : position + 3]:
+        head = _part_at(reading, position, first, here, slack, terms)
+        if head is None:
+            return None
+        cursor, inserted = head
+    else:
         return None
-    cursor, inserted = head
     for part in term.parts[1:]:
         size = len(part)
         for skip in range(MAX_GAP + 1):
@@ -164,12 +171,18 @@ def find_occurrences(compiled: CompiledQuestion, reading: Reading) -> list[Occur
     return found
 
 
+_REFERRING = frozenset({*ORDINALS, "former", "latter"})
+
+
 def _ordinal_references(compiled: CompiledQuestion, reading: Reading) -> list[Occurrence]:
     """ "The first way ...", "the second one ...", "the latter ...", or "delivery" for
     "continuous delivery": the things the question named in turn, referred to by their
     place in it or by the one word of their name that tells them apart."""
     named = compiled.named_in_turn
-    if not named:
+    if not named or (
+        _REFERRING.isdisjoint(reading.stream_keys)
+        and not any(word in reading.stream_keys for word in compiled.named_by_word if word)
+    ):
         return []
     found: list[Occurrence] = []
     tokens = reading.tokens

@@ -3,7 +3,8 @@
 Two layers. Precise English patterns catch the classic forms ("ignore previous
 instructions", "give me full marks"). Then, because an injection can be reworded or
 written in another language, sentences are checked for a combination of signals, in
-English, Spanish, French, German, Portuguese, Italian and Dutch:
+English, Spanish, French, German, Portuguese, Italian, Dutch, Russian, Chinese, Japanese
+and Korean (the last four only searched in text written in their scripts):
 
 - **score talk**: a demanded outcome ("score 1.0", "full marks", "maximum score", "all key
   points covered", "note maximale", "volle Punktzahl" ...);
@@ -147,9 +148,6 @@ _SCORE_TALK = _signals(
     r"\balle\s+(?:punkte|kriterien|kernpunkte)\b.{0,40}\b(?:abgedeckt|erfullt)",
     r"\b(?:maximale|hoogste|volledige)\s+(?:score|punten|beoordeling)",
     r"\balle\s+(?:punten|kernpunten|criteria)\b.{0,40}\b(?:gedekt|behandeld|voldaan)",
-    # ru (accents stripped: "й" reads "и") / zh / ja / ko
-    r"\b(?:максимальн|высш|наивысш|полн)\w*\s+(?:балл|оценк)\w*|\b10 из 10\b",
-    r"满分|滿分|最高分|打高分|満点|最高点|만점|최고\s?점수|최고점",
 )
 # Whoever judges the answer, named or addressed.
 _GRADER_NAMED = _signals(
@@ -175,10 +173,6 @@ _GRADER_NAMED = _signals(
     # de / nl
     r"\b(?:bewertungssystem|bewertungs-ki|bewerter|prufer|korrektor|bewertungsraster|"
     r"beoordelaar|beoordelingssysteem|beoordelingsregels|beoordelingscommissie|nakijker)\b",
-    # ru / zh / ja / ko
-    r"\b(?:оценщик|проверяющ|экзаменатор)\w*|\b(?:систем|модел)\w*\s+оценивани\w*",
-    r"评分员|阅卷|考官|评委|评估员|採点|評価者|審査員|"
-    r"채점|평가자|심사위원",
 )
 # Overrides, claimed authority and fake structure.
 _CONTROL = _signals(
@@ -219,6 +213,21 @@ _CONTROL = _signals(
     r"note pour|note a l'attention|aan de beoordelaar|achtung|atencao|atencion|aviso ao|"
     r"remarque pour|message a l'attention|instructie|kalibratie|administrateur|administrador|"
     r"amministratore)\b",
+)
+# The same three signals in other scripts, searched only in text written in them.
+_NON_LATIN = re.compile(r"[\u0400-\u04ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_SCORE_TALK_WIDE = _signals(
+    # ru (accents stripped: "й" reads "и") / zh / ja / ko
+    r"\b(?:максимальн|высш|наивысш|полн)\w*\s+(?:балл|оценк)\w*|\b10 из 10\b",
+    r"满分|滿分|最高分|打高分|満点|最高点|만점|최고\s?점수|최고점",
+)
+_GRADER_NAMED_WIDE = _signals(
+    # ru / zh / ja / ko
+    r"\b(?:оценщик|проверяющ|экзаменатор)\w*|\b(?:систем|модел)\w*\s+оценивани\w*",
+    r"评分员|阅卷|考官|评委|评估员|採点|評価者|審査員|"
+    r"채점|평가자|심사위원",
+)
+_CONTROL_WIDE = _signals(
     # ru (imperatives) / zh / ja / ko
     r"\b(?:игнорируи|игнорируите|забудь|забудьте|не обращаи\w*)\b|"
     r"\bпредыдущ\w*\s+(?:инструкц|указани)\w*",  # noqa: RUF001
@@ -249,25 +258,34 @@ def _instructs_grader(demands: bool, names_grader: bool, takes_control: bool) ->
     return (demands and (names_grader or takes_control)) or (names_grader and takes_control)
 
 
+def _signals_in(text: str, wide: bool) -> tuple[bool, bool, bool]:
+    """Score talk, the grader named, control: which of the three signals ``text`` has."""
+    found = (
+        bool(_SCORE_TALK.search(text)),
+        bool(_GRADER_NAMED.search(text)),
+        bool(_CONTROL.search(text)),
+    )
+    if not wide:
+        return found
+    return (
+        found[0] or bool(_SCORE_TALK_WIDE.search(text)),
+        found[1] or bool(_GRADER_NAMED_WIDE.search(text)),
+        found[2] or bool(_CONTROL_WIDE.search(text)),
+    )
+
+
 def detect_prompt_injection(text: str) -> bool:
     """True when the text tries to instruct the interviewer or the grader."""
     lowered = injection_text(text)
     if _CLASSIC.search(lowered):
         return True
     plain = _plain(lowered)
+    wide = bool(_NON_LATIN.search(plain))
     # Most answers carry no signal at all, or not two kinds: then no window can.
-    whole = (
-        bool(_SCORE_TALK.search(plain)),
-        bool(_GRADER_NAMED.search(plain)),
-        bool(_CONTROL.search(plain)),
-    )
-    if not _instructs_grader(*whole):
+    if not _instructs_grader(*_signals_in(plain, wide)):
         return False
     sentences = [s for s in _SENTENCE.split(plain) if s and s.strip()]
-    signals = [
-        (bool(_SCORE_TALK.search(s)), bool(_GRADER_NAMED.search(s)), bool(_CONTROL.search(s)))
-        for s in sentences
-    ]
+    signals = [_signals_in(s, wide) for s in sentences]
     if not signals:
         return False
     # In windows of a few sentences, so signals split over a line break or a fake markup
@@ -278,10 +296,6 @@ def detect_prompt_injection(text: str) -> bool:
             return True
         # A demand cut in two by the sentence splitter ("Score: 0.95.") read whole.
         joined = " ".join(sentences[start : start + WINDOW_SENTENCES])
-        if _instructs_grader(
-            bool(_SCORE_TALK.search(joined)),
-            bool(_GRADER_NAMED.search(joined)),
-            bool(_CONTROL.search(joined)),
-        ):
+        if _instructs_grader(*_signals_in(joined, wide)):
             return True
     return False

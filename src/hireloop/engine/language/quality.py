@@ -273,6 +273,8 @@ def _after_frame(words: list[Token], domain_keys: Collection[str]) -> list[Token
 def _framed_glue(words: list[Token], domain_keys: Collection[str]) -> bool:
     """Field terms glued together behind a frame ("I'd check the X of the Y with the Z"):
     without the frame, loosely glued, no verb relating anything, mostly field terms."""
+    if len(words) <= FRAMED_GLUE_WORDS:
+        return False
     body = _after_frame(words, domain_keys)
     if not FRAMED_GLUE_WORDS <= len(body) < len(words):
         return False
