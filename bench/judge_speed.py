@@ -33,9 +33,10 @@ from hireloop.engine.knowledge import get_knowledge
 from hireloop.engine.generic import generic_skill_questions
 kb = get_knowledge()
 questions = {q.id: q for s in kb.skills.values() for q in s.questions}
-for name in ("Salesforce CPQ", "Excel financial modelling"):
+given = json.load(sys.stdin)
+for name in given["generic_skills"]:
     questions.update({q.id: q for q in generic_skill_questions(name)})
-pairs = json.load(sys.stdin)
+pairs = given["pairs"]
 repeat = int(sys.argv[1])
 times = []
 for question_id, answer in pairs:
@@ -95,6 +96,8 @@ def _baseline_ref() -> str:
 
 def measure_baseline(pairs: list[tuple[str, str]], repeat: int, ref: str) -> list[float] | None:
     """The old evaluator's times, or None when that commit is not in this clone."""
+    from tests.calibration.calibrate import GENERIC_SKILL_NAMES
+
     with tempfile.TemporaryDirectory() as folder:
         archive = subprocess.run(
             ["git", "archive", "--format=tar", ref, "src/hireloop"],
@@ -106,7 +109,7 @@ def measure_baseline(pairs: list[tuple[str, str]], repeat: int, ref: str) -> lis
         # Only the old tree on the path: its own packs, evaluator and knowledge loader.
         run = subprocess.run(
             [sys.executable, "-c", _BASELINE_SCRIPT, str(repeat)],
-            input=json.dumps(pairs),
+            input=json.dumps({"generic_skills": GENERIC_SKILL_NAMES, "pairs": pairs}),
             capture_output=True,
             text=True,
             env={**os.environ, "PYTHONPATH": str(Path(folder) / "src")},

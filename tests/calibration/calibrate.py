@@ -2,13 +2,16 @@
 
 The answers were written from the question text only, as candidates would, by writers
 who never saw the packs' claims: ``answers/dev`` (used while authoring packs) and
-``answers/holdout`` (never looked at while authoring; it measures what generalises).
+``answers/holdout`` (never looked at while authoring; it measures what generalises) and
+``answers/blind`` (written as an adversary before reading the judge or the packs: wrong answers
+in the right vocabulary, negations, echoed questions, disguised term lists, reworded
+injections).
 Kinds: expert (textbook), plain (expert in plain words), brief, vague, wrong
 (confidently wrong), list (bare term list), glued (terms glued with function words),
 injection (instructions to the grader), and off_topic, built here from a good answer to a
 question of another skill.
 
-Run ``python -m tests.calibration.calibrate [dev|holdout] [--roles]`` for the tables;
+Run ``python -m tests.calibration.calibrate [dev|holdout|blind] [--roles]`` for the tables;
 ``tests/calibration/test_calibration.py`` fails CI below ``targets.yaml``.
 """
 
@@ -29,9 +32,9 @@ from hireloop.engine.knowledge import get_knowledge
 from hireloop.engine.schema import Question
 
 HERE = Path(__file__).parent
-SETS = ("dev", "holdout")
+SETS = ("dev", "holdout", "blind")
 KINDS = ("expert", "plain", "brief", "vague", "wrong", "list", "glued", "off_topic", "injection")
-GENERIC_SKILL_NAMES = ("Salesforce CPQ", "Excel financial modelling")
+GENERIC_SKILL_NAMES = ("Salesforce CPQ", "Excel financial modelling", "ServiceNow administration")
 
 
 @dataclass(frozen=True)

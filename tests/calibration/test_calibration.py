@@ -1,5 +1,5 @@
 """CI gate on the judge's calibration: every kind of answer meets targets.yaml, in the
-answer set used while authoring packs and in the held-out one."""
+answer set used while authoring packs, in the held-out one and in the blind adversarial one."""
 
 from __future__ import annotations
 

@@ -142,7 +142,10 @@ def match_statements(
     occurrences = find_occurrences(compiled, reading)
     if not occurrences:
         return [], []
-    entities = _Entities([o for o in occurrences if (o.statement, o.slot) in compiled.entity_slots])
+    # Entities are read as the packs word them, so every statement sees the same spans.
+    entities = _Entities(
+        [o for o in occurrences if (o.statement, o.slot) in compiled.entity_slots and not o.loose]
+    )
     by_statement: dict[int, list[Occurrence]] = {}
     for occurrence in occurrences:
         by_statement.setdefault(occurrence.statement, []).append(occurrence)
@@ -217,6 +220,8 @@ def _judge_window(
             # says it that way ("Java can't have memory leaks").
             continue
         outcome = Outcome.AFFIRMED if sign == statement.sign else Outcome.CONTRADICTED
+        if outcome is Outcome.CONTRADICTED and any(o.purposive for o in combination):
+            continue  # "so they don't expire together" names the problem, denies nothing
         in_window = [o for o in combination if o.clause in window]
         first = min(o.first for o in in_window)
         last = max(o.last for o in in_window)

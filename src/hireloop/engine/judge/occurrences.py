@@ -9,10 +9,15 @@ from hireloop.engine.language.clauses import Reading
 from hireloop.engine.language.tokens import Kind
 from hireloop.engine.language.vocab import (
     COORDINATORS,
+    ORDINALS,
+    PURPOSE,
+    REFERRING_NOUNS,
     SOFT,
+    STOPWORDS,
 )
 
 NEGATION_REACH = 6  # words between a negator and the term it governs
+IN_TERM_SLACK = 1  # content words a multi-word term may have inserted between its words
 
 
 @dataclass(slots=True)
@@ -26,6 +31,10 @@ class Occurrence:
     sign: int
     denied: bool = False  # a negator right before it: "not lists", "unlike lists"
     negated: bool = False  # a negator in the answer governs it
+    # The negator is in a clause of purpose ("add jitter so keys don't expire together"):
+    # it names what the rest of the sentence prevents, which is no denial of the claim.
+    purposive: bool = False
+    loose: bool = False  # matched with a word inserted into the term
 
 
 def _same(keys: list[str], start: int, part: tuple[str, ...]) -> bool:
@@ -38,18 +47,67 @@ def _same(keys: list[str], start: int, part: tuple[str, ...]) -> bool:
     return True
 
 
-def _match_at(reading: Reading, term: Term, position: int) -> int | None:
-    """The stream position after ``term`` when it starts at ``position``, or None."""
+def _part_at(
+    reading: Reading,
+    start: int,
+    part: tuple[str, ...],
+    here: int,
+    slack: int,
+    terms: frozenset[str] = frozenset(),
+) -> tuple[int, int] | None:
+    """The stream position after ``part`` when it starts at ``start``, and how many words
+    were inserted into it: its words in order, with up to ``slack`` content words between
+    two of them ("sends the login cookie" states "sends cookies"), none of them a term of
+    its own (``terms``)."""
+    keys, item = reading.stream_keys, reading.stream_item
+    if not _same(keys, start, part[:1]):
+        return None
+    cursor, inserted = start + 1, 0
+    for wanted in part[1:]:
+        if cursor < len(keys) and item[cursor] == here and _same(keys, cursor, (wanted,)):
+            cursor += 1
+            continue
+        if (
+            inserted < slack
+            and cursor + 1 < len(keys)
+            and item[cursor + 1] == here
+            and reading.tokens[reading.stream[cursor]].text not in STOPWORDS
+            and reading.tokens[reading.stream[cursor - 1]].text not in STOPWORDS
+            and keys[cursor] not in terms
+            and wanted != "be"  # "put is" is said of PUT, not of "put request is"
+            and _same(keys, cursor + 1, (wanted,))
+        ):
+            inserted += 1
+            cursor += 2
+            continue
+        return None
+    return cursor, inserted
+
+
+def _match_at(
+    reading: Reading,
+    term: Term,
+    position: int,
+    slack: int = 0,
+    terms: frozenset[str] = frozenset(),
+) -> tuple[int, bool] | None:
+    """The stream position after ``term`` when it starts at ``position`` (and whether a
+    word was inserted into it), or None."""
     stream, keys, item = reading.stream, reading.stream_keys, reading.stream_item
     here = item[position]  # one list item: never across a comma, colon or clause end
-    cursor = position
-    for number, part in enumerate(term.parts):
+    first = term.parts[0]
+    size = len(first)
+    if _same(keys, position, first) and item[position + size - 1] == here:
+        cursor, inserted = position + size, 0  # as written: the common case
+    elif slack and size > 1 and first[1] in keys[position + 1 : position + 3]:
+        head = _part_at(reading, position, first, here, slack, terms)
+        if head is None:
+            return None
+        cursor, inserted = head
+    else:
+        return None
+    for part in term.parts[1:]:
         size = len(part)
-        if number == 0:
-            if not _same(keys, cursor, part) or item[cursor + size - 1] != here:
-                return None
-            cursor += size
-            continue
         for skip in range(MAX_GAP + 1):
             start = cursor + skip
             if start + size > len(stream) or item[start + size - 1] != here:
@@ -59,7 +117,7 @@ def _match_at(reading: Reading, term: Term, position: int) -> int | None:
                 break
         else:
             return None
-    return cursor
+    return cursor, inserted > 0
 
 
 def find_occurrences(compiled: CompiledQuestion, reading: Reading) -> list[Occurrence]:
@@ -82,9 +140,15 @@ def find_occurrences(compiled: CompiledQuestion, reading: Reading) -> list[Occur
             candidates = [c for c in everything if c[0].keyset <= present]
             viable[key] = candidates
         for term, statement, slot in candidates:
-            end = _match_at(reading, term, position)
-            if end is None:
+            # Claims take a word inserted into a term; a misconception, which costs the
+            # answer points, is read only where it is worded as the pack words it.
+            slack = 0 if compiled.statements[statement].is_misconception else IN_TERM_SLACK
+            matched = _match_at(reading, term, position, slack, compiled.single_keys)
+            if matched is None:
                 continue
+            end, loose = matched
+            if loose and all(key in compiled.question_keys for key in keys[position:end]):
+                continue  # the question's own phrase, with a word let in: an echo
             first = reading.stream[position]
             last = reading.stream[end - 1]
             if _quoted(reading, first, last):
@@ -99,9 +163,53 @@ def find_occurrences(compiled: CompiledQuestion, reading: Reading) -> list[Occur
                     reading.clause[first],
                     term.sign,
                     denied=_right_after_negator(reading, first),
+                    loose=loose,
                 )
             )
+    found.extend(_ordinal_references(compiled, reading))
     _apply_negations(found, reading)
+    return found
+
+
+_REFERRING = frozenset({*ORDINALS, "former", "latter"})
+
+
+def _ordinal_references(compiled: CompiledQuestion, reading: Reading) -> list[Occurrence]:
+    """ "The first way ...", "the second one ...", "the latter ...", or "delivery" for
+    "continuous delivery": the things the question named in turn, referred to by their
+    place in it or by the one word of their name that tells them apart."""
+    named = compiled.named_in_turn
+    if not named or (
+        _REFERRING.isdisjoint(reading.stream_keys)
+        and not any(word in reading.stream_keys for word in compiled.named_by_word if word)
+    ):
+        return []
+    found: list[Occurrence] = []
+    tokens = reading.tokens
+    for index, token in enumerate(tokens):
+        if token.kind is not Kind.WORD or reading.clause[index] < 0:
+            continue
+        rank = ORDINALS.get(token.text)
+        last = index
+        if rank is None and token.text in ("former", "latter"):
+            rank = 0 if token.text == "former" else len(named) - 1
+        elif rank is not None:
+            following = tokens[index + 1] if index + 1 < len(tokens) else None
+            if following is None or following.text not in REFERRING_NOUNS:
+                continue
+            last = index + 1
+        if (
+            rank is None
+            and token.key in compiled.named_by_word
+            and index == reading.clause_start[reading.clause[index]]
+        ):
+            # "Delivery goes further": the word that names it, as the clause's subject.
+            rank = compiled.named_by_word.index(token.key)
+        if rank is None or rank >= len(named):
+            continue
+        for statement, slot in named[rank]:
+            term = compiled.statements[statement].slots[slot][0]
+            found.append(Occurrence(statement, slot, term, index, last, reading.clause[index], 1))
     return found
 
 
@@ -145,9 +253,27 @@ def _apply_negations(found: list[Occurrence], reading: Reading) -> None:
                     target = occurrence
                 break
             if target is not None:
+                purposive = _in_purpose_clause(reading, negator)
                 for flipped in _governed(target, occurrences, reading):
                     flipped.sign = -flipped.sign
                     flipped.negated = True
+                    flipped.purposive |= purposive
+
+
+def _in_purpose_clause(reading: Reading, negator: int) -> bool:
+    """Whether a negator follows "so", "so that" or "to make sure" inside its clause, after
+    something the purpose is of: "partition by date so reruns don't duplicate rows"."""
+    clause = reading.clause[negator]
+    start = reading.clause_start[clause]
+    index, words = negator - 1, 0
+    while index > start and words <= NEGATION_REACH:
+        token = reading.tokens[index]
+        if token.kind is Kind.WORD:
+            if token.text in PURPOSE:
+                return True
+            words += 1
+        index -= 1
+    return False
 
 
 def _governed(

@@ -13,7 +13,10 @@ from enum import Enum
 
 from hireloop.engine.language.tokens import Kind, tokenize
 from hireloop.engine.language.vocab import (
+    FIRST_MARKERS,
+    LAST_MARKERS,
     SOFT,
+    STOPWORDS,
 )
 from hireloop.engine.schema import GAP, Form, Question, Statement
 
@@ -147,6 +150,79 @@ class CompiledQuestion:
     term_keys: frozenset[str]  # every key of every term: the question's vocabulary
     question_keys: frozenset[str]  # the content keys of the question and follow-up text
     domain_keys: frozenset[str]  # the skill's vocabulary (every key of its packs' terms)
+    # Keys that are whole terms on their own ("patch", "jitter"): a word inserted into a
+    # longer term may not be one ("put patch delete" is a list, not "put, delete").
+    single_keys: frozenset[str] = frozenset()
+    # The things the question names in turn ("compare type 1 and type 2"), first to last,
+    # each as the (statement, subject slot) pairs naming it: "the first one" in an answer
+    # is the first of them.
+    named_in_turn: tuple[tuple[tuple[int, int], ...], ...] = ()
+    # Per thing named in turn, the one word that tells it from the others, when the names
+    # share the rest ("continuous integration / delivery / deployment"): "delivery" alone.
+    named_by_word: tuple[str | None, ...] = ()
+
+
+def _first_position(keys: list[str], term: Term) -> int | None:
+    """Where ``term`` first occurs in a sequence of keys (its parts in order, as written)."""
+    first = term.parts[0]
+    for start in range(len(keys) - len(first) + 1):
+        if tuple(keys[start : start + len(first)]) != first:
+            continue
+        cursor = start + len(first)
+        for part in term.parts[1:]:
+            for skip in range(MAX_GAP + 1):
+                if tuple(keys[cursor + skip : cursor + skip + len(part)]) == part:
+                    cursor += skip + len(part)
+                    break
+            else:
+                break
+        else:
+            return start
+    return None
+
+
+def _named_in_turn(
+    question: Question, statements: list[CompiledStatement]
+) -> tuple[tuple[tuple[tuple[int, int], ...], ...], tuple[str | None, ...]]:
+    """The subjects the question's text names, in the order it names them (two or more),
+    and for each the one word of its name that no other of them has."""
+    keys = [t.key for t in tokenize(question.text) if t.is_word and t.text not in SOFT]
+    where: dict[int, list[tuple[int, int]]] = {}
+    names: dict[int, Term] = {}
+    for statement in statements:
+        if statement.relation is not Relation.SUBJECT:
+            continue
+        slot = statement.relation_slots[0]
+        found = [
+            (position, term)
+            for term in statement.slots[slot]
+            if (position := _first_position(keys, term)) is not None
+        ]
+        if found:
+            position, term = min(found, key=lambda f: (f[0], -f[1].words))
+            where.setdefault(position, []).append((statement.index, slot))
+            if term.words > names.get(position, term).words or position not in names:
+                names[position] = term
+    if len(where) < 2:
+        return (), ()
+    order = sorted(where)
+    words = [names[position].keyset for position in order]
+    own: list[str | None] = []
+    for index, keyset in enumerate(words):
+        others = frozenset().union(*(w for i, w in enumerate(words) if i != index))
+        distinct = keyset - others
+        shared = keyset & others
+        word = next(iter(distinct)) if len(distinct) == 1 and shared else None
+        # A word that can stand for a name: no function word, number or short word ("all"
+        # for Promise.all would be every "all" in an answer).
+        usable = (
+            word is not None
+            and word.isalpha()
+            and len(word) >= 4
+            and word not in STOPWORDS | FIRST_MARKERS | LAST_MARKERS  # "First, I'd ..."
+        )
+        own.append(word if usable else None)
+    return tuple(tuple(where[position]) for position in order), tuple(own)
 
 
 def compile_question(
@@ -173,6 +249,7 @@ def compile_question(
         for t in tokenize(f"{question.text} {question.followup}")
         if t.is_word and t.text not in SOFT
     )
+    named_in_turn, named_by_word = _named_in_turn(question, statements)
     return CompiledQuestion(
         question=question,
         statements=tuple(statements),
@@ -181,4 +258,13 @@ def compile_question(
         term_keys=frozenset(keys),
         question_keys=question_keys,
         domain_keys=domain_keys | frozenset(keys),
+        single_keys=frozenset(
+            term.parts[0][0]
+            for statement in statements
+            for terms in statement.slots
+            for term in terms
+            if term.words == 1
+        ),
+        named_in_turn=named_in_turn,
+        named_by_word=named_by_word,
     )

@@ -15,6 +15,7 @@ from hireloop.engine.language.tokens import Kind, Token, is_contrast, tokenize
 from hireloop.engine.language.vocab import SOFT
 
 BRACKETS = frozenset("()[]{}")
+NOT_YET_REACH = 3  # "hasn't been saved yet": the negator a few words before "yet"
 ITEM_JOINERS = BRACKETS | {":"}
 
 
@@ -100,12 +101,20 @@ def read(text: str) -> Reading:
 
 
 def _contrasts(text: str, tokens: list[Token], index: int) -> bool:
-    """A contrast word inside a hyphenated word ("not-yet-existing") or after a negator
-    ("not yet committed") contrasts nothing."""
+    """A contrast word inside a hyphenated word ("not-yet-existing"), after a negator ("not
+    yet committed"), in "as though", or a "yet" that ends a negated verb ("hasn't saved
+    yet") contrasts nothing."""
     token = tokens[index]
     if text[token.start - 1 : token.start] == "-" or text[token.end : token.end + 1] == "-":
         return False
-    return not (index > 0 and tokens[index - 1].kind is Kind.NEG)
+    if index > 0 and tokens[index - 1].kind is Kind.NEG:
+        return False
+    if token.text == "though" and index > 0 and tokens[index - 1].text == "as":
+        return False
+    if token.text == "yet":
+        recent = tokens[max(0, index - NOT_YET_REACH) : index]
+        return not any(t.kind is Kind.NEG for t in recent)
+    return True
 
 
 def _between_numbers(tokens: list[Token], index: int) -> bool:

@@ -3,7 +3,8 @@
 Two layers. Precise English patterns catch the classic forms ("ignore previous
 instructions", "give me full marks"). Then, because an injection can be reworded or
 written in another language, sentences are checked for a combination of signals, in
-English, Spanish, French, German, Portuguese, Italian and Dutch:
+English, Spanish, French, German, Portuguese, Italian, Dutch, Russian, Chinese, Japanese
+and Korean (the last four only searched in text written in their scripts):
 
 - **score talk**: a demanded outcome ("score 1.0", "full marks", "maximum score", "all key
   points covered", "note maximale", "volle Punktzahl" ...);
@@ -119,8 +120,11 @@ _SCORE_TALK = _signals(
     r".{0,40}\b(?:covered|present|met|hit|satisfied|addressed)",
     r"\bmark(?:ed|ing)?\s+(?:\w+\s+){0,4}(?:as\s+)?"
     r"(?:covered|present|met|hit|strong|correct|excellent)\b",
+    # "give this answer 1.0", "return strong"; a bare "1" only as a grade, not as a value
+    # in a technical sentence ("Linux doesn't give PID 1 the default handlers").
     r"\b(?:label|record|return|output|assign|award|give|grant)\s+(?:\w+\s+){0,4}"
-    r"(?:1(?:\.0+)?|strong|excellent|the maximum|maximum|full)\b",
+    r"(?:1\.0+|1(?=\s*(?:$|[.!,;)\]]|/|out of|points?\b|marks?\b))|strong|excellent|"
+    r"the maximum|maximum|full)\b",
     r"\bkey points? (?:as )?(?:covered|hit|present)\b",
     r"\b(?:score[sd]?|grade[sd]?|rating|rated|nota|note|punteggio|puntuacion|punktzahl|"
     r"pontuacao|beoordeling|cijfer)\b[^.]{0,40}(?:\b0[.,][5-9]\d?\b|\b1[.,]0+\b|\bgenerously\b|"
@@ -150,7 +154,8 @@ _GRADER_NAMED = _signals(
     r"\b(?:grader|graders|grading|scorer|scoring (?:model|system|service|engine|pipeline)|"
     r"evaluator|evaluating model|evaluation (?:model|system|mode|service)|judging model|"
     r"(?:dear|hey|hi|the automated|ai) judge|judge (?:config|instructions|note|mode)|"
-    r"examiner|assessor|rubric|rubrics|answer key|reference answer|key points?|"
+    r"examiner|assessor|scorers|rubric|rubrics|answer key|reference answer|"
+    r"key points? (?:covered|missed|list)|(?:all|every|expected) key points?|"
     r"automated (?:score|scoring|judge|grader|grading)|(?:grading|scoring|evaluating|language) "
     r"model|llm|(?:dear|hey|hi) (?:ai|model|assistant)|ai (?:grader|model|judge|evaluator|"
     r"assistant)|scoring assistant|reviewer note|evaluators|bewertungsrichtlinie|bewertungs-?ki|"
@@ -197,7 +202,7 @@ _CONTROL = _signals(
     r"\bend of (?:the )?(?:candidate )?answer\b|</\s*answer\s*>|<\s*\w*instructions?\b|"
     r"\[\[[^\]]*(?:score|grader|override|judge|config)|\{\s*\\?\"(?:role|score|override)\\?\"",
     # es / pt / it / fr / de / nl
-    r"\b(?:ignora|ignore[sz]?|olvida|olvide|esquece|esqueca|dimentica|oublie[sz]?|negeer|"
+    r"\b(?:ignora|ignorez|olvida|olvide|esquece|esqueca|dimentica|oublie[sz]?|negeer|"
     r"vergeet|vergiss|ignoriere)\b",
     r"\b(?:ya fue|ha sido|ja foi|foi aprovad|gia stat|e stata|a deja|a ete|deja ete|bereits|"
     r"schon|reeds|al goedgekeurd|vooraf goedgekeurd|previamente|prealablement|vorab)\b",
@@ -208,6 +213,26 @@ _CONTROL = _signals(
     r"note pour|note a l'attention|aan de beoordelaar|achtung|atencao|atencion|aviso ao|"
     r"remarque pour|message a l'attention|instructie|kalibratie|administrateur|administrador|"
     r"amministratore)\b",
+)
+# The same three signals in other scripts, searched only in text written in them.
+_NON_LATIN = re.compile(r"[\u0400-\u04ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_SCORE_TALK_WIDE = _signals(
+    # ru (accents stripped: "й" reads "и") / zh / ja / ko
+    r"\b(?:максимальн|высш|наивысш|полн)\w*\s+(?:балл|оценк)\w*|\b10 из 10\b",
+    r"满分|滿分|最高分|打高分|満点|最高点|만점|최고\s?점수|최고점",
+)
+_GRADER_NAMED_WIDE = _signals(
+    # ru / zh / ja / ko
+    r"\b(?:оценщик|проверяющ|экзаменатор)\w*|\b(?:систем|модел)\w*\s+оценивани\w*",
+    r"评分员|阅卷|考官|评委|评估员|採点|評価者|審査員|"
+    r"채점|평가자|심사위원",
+)
+_CONTROL_WIDE = _signals(
+    # ru (imperatives) / zh / ja / ko
+    r"\b(?:игнорируи|игнорируите|забудь|забудьте|не обращаи\w*)\b|"
+    r"\bпредыдущ\w*\s+(?:инструкц|указани)\w*",  # noqa: RUF001
+    r"请(?:忽略|无视|忽视)|(?:忽略|无视|忽视)(?:之前|以上|上面|前面|所有)|之前的(?:所有)?(?:指示|指令)|"
+    r"以前の指示|指示を無視|무시하고|이전\s?지시",
 )
 _CLASSIC = re.compile("|".join(f"(?:{p.pattern})" for p in _INJECTION_PATTERNS))
 # Not at colons: "Score: 0.95", "Nota final: 1.0" are one statement.
@@ -224,11 +249,29 @@ def _plain(text: str) -> str:
     """Lower case without accents: "évaluateur" reads as "evaluateur"."""
     decomposed = unicodedata.normalize("NFKD", text)
     # "grader_directive", "award_all_points": identifiers read as words.
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("_", " ")
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    # Composed again: Hangul syllables come apart under NFKD and are matched whole.
+    return unicodedata.normalize("NFC", stripped).replace("_", " ")
 
 
 def _instructs_grader(demands: bool, names_grader: bool, takes_control: bool) -> bool:
     return (demands and (names_grader or takes_control)) or (names_grader and takes_control)
+
+
+def _signals_in(text: str, wide: bool) -> tuple[bool, bool, bool]:
+    """Score talk, the grader named, control: which of the three signals ``text`` has."""
+    found = (
+        bool(_SCORE_TALK.search(text)),
+        bool(_GRADER_NAMED.search(text)),
+        bool(_CONTROL.search(text)),
+    )
+    if not wide:
+        return found
+    return (
+        found[0] or bool(_SCORE_TALK_WIDE.search(text)),
+        found[1] or bool(_GRADER_NAMED_WIDE.search(text)),
+        found[2] or bool(_CONTROL_WIDE.search(text)),
+    )
 
 
 def detect_prompt_injection(text: str) -> bool:
@@ -237,19 +280,12 @@ def detect_prompt_injection(text: str) -> bool:
     if _CLASSIC.search(lowered):
         return True
     plain = _plain(lowered)
+    wide = bool(_NON_LATIN.search(plain))
     # Most answers carry no signal at all, or not two kinds: then no window can.
-    whole = (
-        bool(_SCORE_TALK.search(plain)),
-        bool(_GRADER_NAMED.search(plain)),
-        bool(_CONTROL.search(plain)),
-    )
-    if not _instructs_grader(*whole):
+    if not _instructs_grader(*_signals_in(plain, wide)):
         return False
     sentences = [s for s in _SENTENCE.split(plain) if s and s.strip()]
-    signals = [
-        (bool(_SCORE_TALK.search(s)), bool(_GRADER_NAMED.search(s)), bool(_CONTROL.search(s)))
-        for s in sentences
-    ]
+    signals = [_signals_in(s, wide) for s in sentences]
     if not signals:
         return False
     # In windows of a few sentences, so signals split over a line break or a fake markup
@@ -260,10 +296,6 @@ def detect_prompt_injection(text: str) -> bool:
             return True
         # A demand cut in two by the sentence splitter ("Score: 0.95.") read whole.
         joined = " ".join(sentences[start : start + WINDOW_SENTENCES])
-        if _instructs_grader(
-            bool(_SCORE_TALK.search(joined)),
-            bool(_GRADER_NAMED.search(joined)),
-            bool(_CONTROL.search(joined)),
-        ):
+        if _instructs_grader(*_signals_in(joined, wide)):
             return True
     return False

@@ -42,6 +42,8 @@ def lemma(word: str) -> str:
     """The matching key of a lower-case word (numbers and symbols are their own key)."""
     if not word.isalpha():
         return word
+    if word.endswith("wards") and len(word) > 6:
+        word = word[:-1]  # "upwards" is "upward", "towards" is "toward"
     if not _known(word):
         for pattern, american in _BRITISH:
             candidate = pattern.sub(american, word)

@@ -182,8 +182,9 @@ def _has_predicate(words: list[Token], domain_keys: Collection[str] = ()) -> boo
                     return True
                 if after.text not in ADVERBS_IN_VERB_GROUP:
                     break
-        elif word == "to" and following:
-            verb = following[0].text  # "to customise", not "to the X"
+        elif word == "to" and following and following[0].text != previous:
+            # "to customise", not "to the X" nor "end to end", "peer to peer"
+            verb = following[0].text
             if verb not in STOPWORDS and can_be_verb(verb) and not _verb_form(verb):
                 return True
         elif (
@@ -219,9 +220,83 @@ def _glued(words: list[Token], domain_keys: Collection[str]) -> bool:
     short = glue >= HEAVY_GLUE_SHARE and relational <= GLUED_RELATIONAL and content >= 4
     if not (chained or short) or _has_predicate(words, domain_keys):
         return False
+    return _mostly_terms(words, domain_keys)
+
+
+def _mostly_terms(words: list[Token], domain_keys: Collection[str]) -> bool:
     contents = [t for t in words if t.text not in STOPWORDS]
     terms = sum(_term_like(t, domain_keys) for t in contents)
     return terms >= GLUED_TERM_SHARE * len(contents)
+
+
+# "I'd use the X of the Y with the Z": a speaker, a verb, maybe a preposition, then the
+# glued terms. The frame relates nothing but the first term to the speaker, so what follows
+# it is read on its own.
+FRAMED_GLUE_WORDS = 15  # shorter glue behind a frame is common in prose ("I log X in Y for Z")
+FRAME_SUBJECTS = frozenset({"i", "we", "you", "it", "this", "that", "they"})
+FRAME_AUXILIARIES = MODALS | COPULAS | ADVERBS_IN_VERB_GROUP | {"do", "does", "did", "am", "first"}
+FRAME_VERBS_IN_STOPWORDS = frozenset({"have", "has", "had", "do", "did"})
+FRAME_PREPOSITIONS = frozenset({"about", "on", "with", "for", "to", "at", "into", "in", "by"})
+
+
+def _after_frame(words: list[Token], domain_keys: Collection[str]) -> list[Token]:
+    """The clause without an opening "I'd use", "we check", "it's about", "I had" or an
+    opening imperative verb ("Check the ..."); the whole clause when it has no such frame."""
+    index = 0
+    if words and words[0].text in FRAME_SUBJECTS:
+        index = 1
+        while index < len(words) and words[index].text in FRAME_AUXILIARIES:
+            index += 1
+        if index < len(words) and words[index].text == "about":
+            return words[index + 1 :]  # "it's about the X with the Y"
+        if index >= len(words):
+            return words
+        verb = words[index]
+        if not (
+            verb.text in FRAME_VERBS_IN_STOPWORDS
+            or (verb.text not in STOPWORDS and can_be_verb(verb.text))
+        ):
+            return words
+    elif not (
+        words
+        and words[0].text not in STOPWORDS
+        and words[0].key not in domain_keys
+        and only_a_verb(words[0].text)
+    ):
+        return words
+    index += 1
+    if index < len(words) and words[index].text in FRAME_PREPOSITIONS:
+        index += 1
+    return words[index:]
+
+
+def _framed_glue(words: list[Token], domain_keys: Collection[str]) -> bool:
+    """Field terms glued together behind a frame ("I'd check the X of the Y with the Z"):
+    without the frame, loosely glued, no verb relating anything, mostly field terms."""
+    if len(words) <= FRAMED_GLUE_WORDS:
+        return False
+    body = _after_frame(words, domain_keys)
+    if not FRAMED_GLUE_WORDS <= len(body) < len(words):
+        return False
+    glue, relational, content, _ = _glue_shares(body)
+    return (
+        glue >= GLUED_SHARE
+        and relational <= GLUED_RELATIONAL
+        and content >= GLUED_CONTENT
+        and not _has_predicate(body, domain_keys)
+        and not any(_plain_verb(t, domain_keys) for t in body)
+        and _mostly_terms(body, domain_keys)
+    )
+
+
+def _plain_verb(token: Token, domain_keys: Collection[str]) -> bool:
+    """A verb form that is no field term ("worked", "supporting"), where glued terms have
+    only their own -ing and -ed words ("rate limiting", "account locked")."""
+    return (
+        token.text not in STOPWORDS
+        and not _term_like(token, domain_keys)
+        and _verb_form(token.text)
+    )
 
 
 def _comma_list(words: list[Token], segment_sizes: Collection[int]) -> bool:
@@ -283,7 +358,9 @@ def read_term_lists(reading: Reading, domain_keys: Collection[str] = ()) -> List
         if _glued(words, domain_keys) or _comma_list(words, item_sizes):
             listed.add(clause)
             loose_words += len(words)
-        elif _loosely_glued(words) and not _has_predicate(words, domain_keys):
+        elif (_loosely_glued(words) and not _has_predicate(words, domain_keys)) or _framed_glue(
+            words, domain_keys
+        ):
             loose_words += len(words)
     # The whole answer: one term per line, or mostly list-like clauses.
     all_sizes = [n for sizes in segment_sizes.values() for n in sizes.values()]

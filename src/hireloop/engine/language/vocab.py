@@ -82,7 +82,18 @@ REPORTED_BELIEF = _words("assume assumes assumed believe believes believed")
 
 COORDINATORS = _words("or nor and either neither also")
 
+# Words that open a clause of purpose: a negation after one names what is prevented
+# ("add jitter so keys don't all expire together"), not a denial.
+PURPOSE = _words("so ensure ensures ensuring sure")
+
 PRONOUNS = _words("it they them this these that those which its their he she one")
+
+# "The first way ...", "the second one ...": a thing the question named, by its place.
+ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3}
+REFERRING_NOUNS = _words(
+    """one ones way kind type option approach method level strategy pattern style variant
+    version model form"""
+)
 
 # Order connectors. "A then B": A first. "A after B": B first. "before A, B": B first.
 ORDER_FORWARD = _words(
