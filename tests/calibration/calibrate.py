@@ -119,8 +119,9 @@ def shortfalls() -> dict[str, dict[str, dict[str, object]]]:
     return data
 
 
-def _below(tallies: dict[str, Tally], wanted: dict[str, dict[str, float]]) -> list[str]:
-    problems: list[str] = []
+def _below(tallies: dict[str, Tally], wanted: dict[str, dict[str, float]]) -> list[tuple[str, str]]:
+    """(kind, what is missed in words) for each rule of ``wanted`` the tallies miss."""
+    problems: list[tuple[str, str]] = []
     for kind, rules in wanted.items():
         counted = tallies.get(kind)
         if counted is None or not counted.answers:
@@ -134,13 +135,14 @@ def _below(tallies: dict[str, Tally], wanted: dict[str, dict[str, float]]) -> li
             measure, _, bound = rule.partition("_at_")
             value = rates[measure]
             if (bound == "least" and value < limit) or (bound == "most" and value > limit):
-                problems.append(f"{kind}: {measure} {value:.1f}% (target: at {bound} {limit}%)")
+                said = f"{kind}: {measure} {value:.1f}% (target: at {bound} {limit}%)"
+                problems.append((kind, said))
     return problems
 
 
 def misses(tallies: dict[str, Tally]) -> list[str]:
     """Each target a set of tallies (by kind) does not meet, in words."""
-    return _below(tallies, targets())
+    return [said for _kind, said in _below(tallies, targets())]
 
 
 def unexplained_misses(tallies: dict[str, Tally], answer_set: str) -> list[str]:
@@ -148,12 +150,11 @@ def unexplained_misses(tallies: dict[str, Tally], answer_set: str) -> list[str]:
     holds its floor (a shortfall that fell below its floor fails too)."""
     known = shortfalls().get(answer_set, {})
     floors = {
-        kind: {rule: float(str(limit)) for rule, limit in entry.items() if rule != "why"}
+        kind: {rule: float(limit) for rule, limit in entry.items() if rule != "why"}  # type: ignore[arg-type]
         for kind, entry in known.items()
     }
-    below_floor = _below(tallies, floors)
-    return [problem for problem in misses(tallies) if problem.split(":")[0] not in known] + [
-        f"{problem} [known shortfall, fell below its floor]" for problem in below_floor
+    return [said for kind, said in _below(tallies, targets()) if kind not in known] + [
+        f"{said} [known shortfall, fell below its floor]" for _kind, said in _below(tallies, floors)
     ]
 
 
@@ -187,11 +188,10 @@ def report(answer_set: str, by_role: bool) -> str:
         for role in sorted(per_role):
             rows = {k: per_role[role][k] for k in KINDS if k in per_role[role]}
             parts.append(table(rows, f"{answer_set}: {role}"))
-    problems = misses(kinds)
     known = shortfalls().get(answer_set, {})
     problems = [
-        f"{p} (known shortfall, see shortfalls.yaml)" if p.split(":")[0] in known else p
-        for p in problems
+        f"{said} (known shortfall, see shortfalls.yaml)" if kind in known else said
+        for kind, said in _below(kinds, targets())
     ]
     parts.append("targets met" if not problems else "BELOW TARGET: " + "; ".join(problems))
     return "\n\n".join(parts)

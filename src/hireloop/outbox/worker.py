@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -155,6 +156,7 @@ def _message_change(settings: Settings, done: Attempted, now: datetime) -> dict[
     return change
 
 
+@functools.cache
 def _move_on_statement() -> Update:
     """One UPDATE for every message of a batch (executemany): only the holder of an
     attempt's lease (same attempt number, still pending) moves its message on."""
